@@ -1,0 +1,1 @@
+//! Decomposition of unitaries into MZI meshes.

@@ -1,0 +1,103 @@
+//! Compiled MZI meshes: the optical form of a unitary after decomposition.
+//!
+//! Convention (written out in `docs/conventions.md`): the MZI on modes `m` (upper arm) and
+//! `m + 1` (lower arm) has the transfer matrix
+//!
+//! ```text
+//! M(θ, φ) = C† · P(θ) · C · P(φ)
+//!         = e^{iθ/2} · [[e^{iφ} cos(θ/2), −sin(θ/2)],
+//!                       [e^{iφ} sin(θ/2),  cos(θ/2)]]
+//! ```
+//!
+//! with the 50:50 coupler `C = (1/√2)[[1, i], [i, 1]]` and `P(x) = diag(e^{ix}, 1)`, a phase
+//! shifter on the upper arm. `φ` is the external phase (before the first coupler), `θ` the internal
+//! phase (between the couplers). `θ = 0` is the bar state, `θ = π` the cross state. Up to the
+//! factor `e^{iθ/2}`, `M(θ, φ)` is the Clements et al. (2016) matrix `T(θ/2, φ)`.
+
+use nalgebra::DMatrix;
+use num_complex::Complex64;
+
+/// One Mach–Zehnder interferometer acting on modes `top` and `top + 1`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Mzi {
+    /// Upper mode of the pair; the MZI couples `top` and `top + 1`.
+    pub top: usize,
+    /// Layout column, counted from 0 at the mesh input.
+    pub column: usize,
+    /// Internal phase θ in radians, in `[0, π]`; 0 is the bar state.
+    pub theta: f64,
+    /// External phase φ in radians, in `[0, 2π)`, on the upper input arm.
+    pub phi: f64,
+}
+
+/// Mesh topology, chosen by `target photonic(mesh = …)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MeshKind {
+    /// Rectangular mesh of Clements et al. (2016): depth N, balanced path lengths.
+    Clements,
+    /// Triangular mesh of Reck et al. (1994): depth 2N − 3.
+    Reck,
+}
+
+/// A mesh of MZIs followed by one column of output phase shifters.
+///
+/// Its transfer matrix is `diag(e^{i·output_phases}) · M_K ⋯ M_1`, where `M_1 = mzis[0]`
+/// is the first MZI the light meets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mesh {
+    pub kind: MeshKind,
+    /// Number of optical modes N.
+    pub modes: usize,
+    /// MZIs in propagation order; an MZI never comes before one it depends on.
+    pub mzis: Vec<Mzi>,
+    /// Output phase screen, one phase per mode, in radians in `[0, 2π)`.
+    pub output_phases: Vec<f64>,
+}
+
+/// Returns the 2×2 transfer matrix `M(θ, φ)` of one MZI, row-major.
+pub fn mzi_matrix(theta: f64, phi: f64) -> [[Complex64; 2]; 2] {
+    let common = Complex64::from_polar(1.0, theta / 2.0);
+    let external = Complex64::from_polar(1.0, phi);
+    let (sin, cos) = (theta / 2.0).sin_cos();
+    [
+        [common * external * cos, -common * sin],
+        [common * external * sin, common * cos],
+    ]
+}
+
+impl Mesh {
+    /// Number of MZI columns (the optical depth); 0 for a mesh without MZIs.
+    pub fn columns(&self) -> usize {
+        self.mzis.iter().map(|mzi| mzi.column + 1).max().unwrap_or(0)
+    }
+
+    /// Applies the mesh to a batch of fields in place.
+    ///
+    /// `fields` has one row per sample and one column per mode, so each mode is a contiguous
+    /// column of the column-major matrix.
+    pub fn apply(&self, fields: &mut DMatrix<Complex64>) {
+        assert_eq!(fields.ncols(), self.modes, "field width must equal the mesh modes");
+        for mzi in &self.mzis {
+            let [[a, b], [c, d]] = mzi_matrix(mzi.theta, mzi.phi);
+            let (mut upper, mut lower) = fields.columns_range_pair_mut(mzi.top, mzi.top + 1);
+            for (x, y) in upper.iter_mut().zip(lower.iter_mut()) {
+                let (top, bottom) = (*x, *y);
+                *x = a * top + b * bottom;
+                *y = c * top + d * bottom;
+            }
+        }
+        for (mode, &phase) in self.output_phases.iter().enumerate() {
+            let factor = Complex64::from_polar(1.0, phase);
+            fields.column_mut(mode).iter_mut().for_each(|x| *x *= factor);
+        }
+    }
+
+    /// Composes the mesh's N×N transfer matrix from its MZIs and output phases.
+    pub fn matrix(&self) -> DMatrix<Complex64> {
+        // Propagating the identity's rows gives the transpose of the transfer matrix,
+        // because `apply` acts on row vectors of fields.
+        let mut fields = DMatrix::<Complex64>::identity(self.modes, self.modes);
+        self.apply(&mut fields);
+        fields.transpose()
+    }
+}

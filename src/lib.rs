@@ -1,0 +1,4 @@
+//! pnn: a compiler for physical neural networks.
+
+pub mod decompose;
+pub mod ir;
