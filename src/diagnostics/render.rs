@@ -1,0 +1,83 @@
+//! Rendering of diagnostics with ariadne, in colour for terminals or as plain text for tests.
+
+use ariadne::{Color, Config, IndexType, Label as AriadneLabel, Report, ReportKind};
+
+use super::{Diagnostic, Severity};
+use crate::source::SourceMap;
+
+/// Renders diagnostics one after the other, as a terminal would show them.
+pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    diagnostics
+        .iter()
+        .map(|diagnostic| render_one(diagnostic, sources, color))
+        .collect()
+}
+
+/// Renders one diagnostic; without colour the text has no escape codes.
+pub fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) -> String {
+    let name_of = |span: crate::source::Span| sources.get(span.file).name.clone();
+    let kind = match diagnostic.severity {
+        Severity::Error => ReportKind::Error,
+        Severity::Warning => ReportKind::Warning,
+    };
+    let primary_color = match diagnostic.severity {
+        Severity::Error => Color::Red,
+        Severity::Warning => Color::Yellow,
+    };
+    let config = Config::default()
+        .with_color(color)
+        .with_index_type(IndexType::Byte);
+
+    let primary = &diagnostic.primary;
+    let location = (name_of(primary.span), primary.span.range());
+    let mut report = Report::build(kind, location.clone())
+        .with_config(config)
+        .with_code(diagnostic.code)
+        .with_message(&diagnostic.message);
+
+    let mut label = AriadneLabel::new(location).with_order(0);
+    if color {
+        label = label.with_color(primary_color);
+    }
+    if !primary.message.is_empty() {
+        label = label.with_message(&primary.message);
+    }
+    report.add_label(label);
+
+    for (order, secondary) in diagnostic.secondary.iter().enumerate() {
+        let mut label = AriadneLabel::new((name_of(secondary.span), secondary.span.range()))
+            .with_message(&secondary.message)
+            .with_order(order as i32 + 1);
+        if color {
+            label = label.with_color(Color::Blue);
+        }
+        report.add_label(label);
+    }
+    for note in &diagnostic.notes {
+        report.add_note(note);
+    }
+    if let Some(help) = &diagnostic.help {
+        report.set_help(help);
+    }
+
+    let cache = ariadne::sources(
+        sources
+            .files()
+            .map(|(_, file)| (file.name.clone(), file.text.clone())),
+    );
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail; a failure here means a span outside its file, which
+    // the stages never produce, so fall back to a one-line rendering rather than panic.
+    if report.finish().write(cache, &mut out).is_err() {
+        return format!(
+            "{}[{}]: {}\n",
+            match diagnostic.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            diagnostic.code,
+            diagnostic.message
+        );
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
