@@ -1,7 +1,12 @@
 //! pnn: a compiler for physical neural networks.
 
+pub mod check;
+pub mod data;
 pub mod decompose;
 pub mod diagnostics;
 pub mod ir;
+pub mod linalg;
+pub mod lower;
+pub mod simulate;
 pub mod source;
 pub mod syntax;

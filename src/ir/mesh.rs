@@ -68,7 +68,11 @@ pub fn mzi_matrix(theta: f64, phi: f64) -> [[Complex64; 2]; 2] {
 impl Mesh {
     /// Number of MZI columns (the optical depth); 0 for a mesh without MZIs.
     pub fn columns(&self) -> usize {
-        self.mzis.iter().map(|mzi| mzi.column + 1).max().unwrap_or(0)
+        self.mzis
+            .iter()
+            .map(|mzi| mzi.column + 1)
+            .max()
+            .unwrap_or(0)
     }
 
     /// Applies the mesh to a batch of fields in place.
@@ -76,7 +80,11 @@ impl Mesh {
     /// `fields` has one row per sample and one column per mode, so each mode is a contiguous
     /// column of the column-major matrix.
     pub fn apply(&self, fields: &mut DMatrix<Complex64>) {
-        assert_eq!(fields.ncols(), self.modes, "field width must equal the mesh modes");
+        assert_eq!(
+            fields.ncols(),
+            self.modes,
+            "field width must equal the mesh modes"
+        );
         for mzi in &self.mzis {
             let [[a, b], [c, d]] = mzi_matrix(mzi.theta, mzi.phi);
             let (mut upper, mut lower) = fields.columns_range_pair_mut(mzi.top, mzi.top + 1);
@@ -88,7 +96,10 @@ impl Mesh {
         }
         for (mode, &phase) in self.output_phases.iter().enumerate() {
             let factor = Complex64::from_polar(1.0, phase);
-            fields.column_mut(mode).iter_mut().for_each(|x| *x *= factor);
+            fields
+                .column_mut(mode)
+                .iter_mut()
+                .for_each(|x| *x *= factor);
         }
     }
 

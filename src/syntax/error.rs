@@ -24,9 +24,10 @@ impl SyntaxError {
             InputLocation::Span((start, _)) => start,
         };
         let mut expected: Vec<String> = match &error.variant {
-            ErrorVariant::ParsingError { positives, .. } => {
-                positives.iter().map(|rule| rule_name(*rule).to_string()).collect()
-            }
+            ErrorVariant::ParsingError { positives, .. } => positives
+                .iter()
+                .map(|rule| rule_name(*rule).to_string())
+                .collect(),
             ErrorVariant::CustomError { message } => vec![message.clone()],
         };
         expected.sort();

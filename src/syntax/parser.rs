@@ -29,7 +29,9 @@ pub fn parse(source: &str, file: FileId) -> Result<File, SyntaxError> {
     let mut pairs = PnnParser::parse(Rule::file, source)
         .map_err(|error| SyntaxError::from_pest(error, source, file))?;
     let builder = Builder { file };
-    let root = pairs.next().expect("the file rule always produces one pair");
+    let root = pairs
+        .next()
+        .expect("the file rule always produces one pair");
     let items = root
         .into_inner()
         .filter(|pair| pair.as_rule() != Rule::EOI)
@@ -74,7 +76,10 @@ impl Builder {
             Rule::target => {
                 let mut inner = pair.into_inner();
                 let kind = self.ident(inner.next().unwrap());
-                let options = inner.next().map(|args| self.arguments(args)).unwrap_or_default();
+                let options = inner
+                    .next()
+                    .map(|args| self.arguments(args))
+                    .unwrap_or_default();
                 Statement::Target(TargetDecl {
                     kind,
                     options,
@@ -94,11 +99,9 @@ impl Builder {
                 let mut inner = pair.into_inner();
                 let name = self.ident(inner.next().unwrap());
                 let call = self.call(inner.next().unwrap());
-                let body = inner.next().map(|body| {
-                    body.into_inner()
-                        .map(|gate| self.gate_stmt(gate))
-                        .collect()
-                });
+                let body = inner
+                    .next()
+                    .map(|body| body.into_inner().map(|gate| self.gate_stmt(gate)).collect());
                 Statement::Layer(LayerDecl {
                     name,
                     call,
@@ -294,18 +297,24 @@ mod tests {
     #[test]
     fn complex_literal_and_precedence() {
         let file = parse_ok("const z = 1 - 0.5i\nconst w = -2^2 * 3");
-        let Item::Const(z) = &file.items[0] else { panic!() };
+        let Item::Const(z) = &file.items[0] else {
+            panic!()
+        };
         let ExprKind::Binary(BinaryOp::Sub, left, right) = &z.value.kind else {
             panic!("expected a subtraction, got {:?}", z.value.kind)
         };
         assert_eq!(left.kind, ExprKind::Number(1.0));
         assert_eq!(right.kind, ExprKind::Imaginary(0.5));
 
-        let Item::Const(w) = &file.items[1] else { panic!() };
+        let Item::Const(w) = &file.items[1] else {
+            panic!()
+        };
         let ExprKind::Binary(BinaryOp::Mul, left, _) = &w.value.kind else {
             panic!("expected a product, got {:?}", w.value.kind)
         };
-        let ExprKind::Neg(inner) = &left.kind else { panic!("expected negation") };
+        let ExprKind::Neg(inner) = &left.kind else {
+            panic!("expected negation")
+        };
         assert!(matches!(inner.kind, ExprKind::Binary(BinaryOp::Pow, _, _)));
     }
 
@@ -315,8 +324,12 @@ mod tests {
             "// leading comment\nnetwork n { /* block */ target photonic(mesh = reck) \
              input x: optical[2]\n layer a = activation(x, kind = abs_squared) output a }",
         );
-        let Item::Network(network) = &file.items[0] else { panic!() };
-        let Statement::Layer(layer) = &network.statements[2] else { panic!() };
+        let Item::Network(network) = &file.items[0] else {
+            panic!()
+        };
+        let Statement::Layer(layer) = &network.statements[2] else {
+            panic!()
+        };
         assert_eq!(layer.call.args.len(), 2);
         assert_eq!(layer.call.args[1].name.as_ref().unwrap().name, "kind");
     }
@@ -326,8 +339,12 @@ mod tests {
         let file = parse_ok(
             "network c { layer g = circuit(q) { h q[0]; cx q[0], q[1]; rz(pi / 4) q[1]; } }",
         );
-        let Item::Network(network) = &file.items[0] else { panic!() };
-        let Statement::Layer(layer) = &network.statements[0] else { panic!() };
+        let Item::Network(network) = &file.items[0] else {
+            panic!()
+        };
+        let Statement::Layer(layer) = &network.statements[0] else {
+            panic!()
+        };
         let body = layer.body.as_ref().unwrap();
         assert_eq!(body.len(), 3);
         assert_eq!(body[2].params.len(), 1);

@@ -1,0 +1,406 @@
+//! Values of expressions and their evaluation: numbers, strings, vectors, matrices.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use nalgebra::DMatrix;
+use num_complex::Complex64;
+
+use super::error::CheckError;
+use crate::data::{self, Array, DataError};
+use crate::ir::CMatrix;
+use crate::source::Span;
+use crate::syntax::ast::{BinaryOp, Call, Expr, ExprKind};
+
+/// The result of evaluating an expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Number(Complex64),
+    String(String),
+    /// A bare name that is not bound, kept for options such as `mesh = clements`.
+    Symbol(String),
+    Vector(Vec<Complex64>),
+    Matrix(CMatrix),
+    /// A list whose items are not all numbers or all equal-length vectors, e.g. `[u3, cx]`.
+    List(Vec<Value>),
+}
+
+impl Value {
+    /// Returns a short description for messages, e.g. "a 4×4 matrix" or "the string `a`".
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Number(z) if z.im == 0.0 => format!("the number {}", z.re),
+            Value::Number(z) => format!("the complex number {}", format_complex(*z)),
+            Value::String(text) => format!("the string \"{text}\""),
+            Value::Symbol(name) => format!("the name `{name}`"),
+            Value::Vector(items) => format!("a vector of length {}", items.len()),
+            Value::Matrix(m) => format!("a {}×{} matrix", m.nrows(), m.ncols()),
+            Value::List(items) => format!("a list of {} items", items.len()),
+        }
+    }
+}
+
+/// Writes a complex number as `1.5 - 0.5i`.
+pub fn format_complex(z: Complex64) -> String {
+    if z.im == 0.0 {
+        return format!("{}", z.re);
+    }
+    let sign = if z.im < 0.0 { '-' } else { '+' };
+    format!("{} {} {}i", z.re, sign, z.im.abs())
+}
+
+/// Names visible to an expression, with the place each constant was defined.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    constants: HashMap<String, (Value, Option<Span>)>,
+}
+
+impl Scope {
+    /// Returns a scope with the built-in constants `pi`, `tau` and `e`.
+    pub fn with_builtins() -> Self {
+        let mut scope = Scope::default();
+        for (name, value) in [
+            ("pi", std::f64::consts::PI),
+            ("tau", std::f64::consts::TAU),
+            ("e", std::f64::consts::E),
+        ] {
+            scope
+                .constants
+                .insert(name.to_string(), (Value::Number(value.into()), None));
+        }
+        scope
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.constants.get(name).map(|(value, _)| value)
+    }
+
+    /// Returns the definition site of a user constant (`None` for built-ins and unknowns).
+    pub fn definition(&self, name: &str) -> Option<Span> {
+        self.constants.get(name).and_then(|(_, span)| *span)
+    }
+
+    pub fn define(&mut self, name: &str, value: Value, span: Span) {
+        self.constants.insert(name.to_string(), (value, Some(span)));
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.constants.keys().cloned().collect();
+        names.sort();
+        names
+    }
+}
+
+/// Evaluates expressions; `base_dir` resolves relative `load` paths.
+pub struct Evaluator<'a> {
+    pub scope: &'a Scope,
+    pub base_dir: &'a Path,
+}
+
+const FUNCTIONS: [&str; 12] = [
+    "load", "sqrt", "exp", "ln", "sin", "cos", "tan", "abs", "conj", "real", "imag", "arg",
+];
+
+impl Evaluator<'_> {
+    pub fn eval(&self, expr: &Expr) -> Result<Value, CheckError> {
+        let value = match &expr.kind {
+            ExprKind::Number(x) => Value::Number(Complex64::new(*x, 0.0)),
+            ExprKind::Imaginary(y) => Value::Number(Complex64::new(0.0, *y)),
+            ExprKind::String(text) => Value::String(text.clone()),
+            ExprKind::Name(name) => match self.scope.get(name) {
+                Some(value) => value.clone(),
+                None => Value::Symbol(name.clone()),
+            },
+            ExprKind::List(items) => self.list(items)?,
+            ExprKind::Call(call) => self.call(call)?,
+            ExprKind::Neg(operand) => negate(self.eval(operand)?, operand.span)?,
+            ExprKind::Binary(op, left, right) => {
+                let left_value = self.eval(left)?;
+                let right_value = self.eval(right)?;
+                binary(*op, left_value, left.span, right_value, right.span)?
+            }
+        };
+        check_finite(&value, expr.span)?;
+        Ok(value)
+    }
+
+    /// Evaluates an expression that must be a number.
+    pub fn number(&self, expr: &Expr) -> Result<Complex64, CheckError> {
+        match self.eval(expr)? {
+            Value::Number(z) => Ok(z),
+            other => Err(type_mismatch("a number", &other, expr)),
+        }
+    }
+
+    /// Evaluates an expression that must be a real number.
+    pub fn real(&self, expr: &Expr) -> Result<f64, CheckError> {
+        let z = self.number(expr)?;
+        if z.im != 0.0 {
+            return Err(CheckError::TypeMismatch {
+                expected: "a real number".into(),
+                found: format!("the complex number {}", format_complex(z)),
+                span: expr.span,
+            });
+        }
+        Ok(z.re)
+    }
+
+    fn list(&self, items: &[Expr]) -> Result<Value, CheckError> {
+        let values = items
+            .iter()
+            .map(|item| self.eval(item))
+            .collect::<Result<Vec<_>, _>>()?;
+        if values.iter().all(|value| matches!(value, Value::Number(_))) {
+            let numbers = values
+                .into_iter()
+                .map(|value| match value {
+                    Value::Number(z) => z,
+                    _ => unreachable!("checked above"),
+                })
+                .collect();
+            return Ok(Value::Vector(numbers));
+        }
+        if values.iter().all(|value| matches!(value, Value::Vector(_))) {
+            let rows: Vec<&Vec<Complex64>> = values
+                .iter()
+                .map(|value| match value {
+                    Value::Vector(row) => row,
+                    _ => unreachable!("checked above"),
+                })
+                .collect();
+            let columns = rows[0].len();
+            if let Some((index, row)) = rows
+                .iter()
+                .enumerate()
+                .find(|(_, row)| row.len() != columns)
+            {
+                return Err(CheckError::BadShape {
+                    expected: format!("rows of {columns} entries, as in the first row"),
+                    found: format!("{} entries in row {index}", row.len()),
+                    span: items[index].span,
+                });
+            }
+            let matrix = DMatrix::from_fn(rows.len(), columns, |i, j| rows[i][j]);
+            return Ok(Value::Matrix(matrix));
+        }
+        Ok(Value::List(values))
+    }
+
+    fn call(&self, call: &Call) -> Result<Value, CheckError> {
+        let name = call.callee.name.as_str();
+        if !FUNCTIONS.contains(&name) {
+            return Err(CheckError::UnknownName {
+                name: name.to_string(),
+                expected: "function",
+                span: call.callee.span,
+                candidates: FUNCTIONS.iter().map(|f| f.to_string()).collect(),
+            });
+        }
+        let (usage, parameter) = if name == "load" {
+            ("load(\"file.npy\")", "path")
+        } else {
+            ("sqrt(2)", "value")
+        };
+        let [argument] = call.args.as_slice() else {
+            let span = call.args.get(1).map_or(call.span, |argument| argument.span);
+            return Err(if call.args.is_empty() {
+                CheckError::MissingArgument {
+                    call: name.to_string(),
+                    argument: parameter,
+                    span: call.span,
+                    usage,
+                }
+            } else {
+                CheckError::UnexpectedArgument {
+                    call: name.to_string(),
+                    span,
+                    usage,
+                }
+            });
+        };
+        if argument.name.is_some() {
+            return Err(CheckError::UnexpectedArgument {
+                call: name.to_string(),
+                span: argument.span,
+                usage,
+            });
+        }
+        if name == "load" {
+            return self.load(&argument.value);
+        }
+        let z = self.number(&argument.value)?;
+        let result = match name {
+            "sqrt" => z.sqrt(),
+            "exp" => z.exp(),
+            "ln" => z.ln(),
+            "sin" => z.sin(),
+            "cos" => z.cos(),
+            "tan" => z.tan(),
+            "abs" => z.norm().into(),
+            "conj" => z.conj(),
+            "real" => z.re.into(),
+            "imag" => z.im.into(),
+            "arg" => z.arg().into(),
+            _ => unreachable!("`{name}` is in FUNCTIONS"),
+        };
+        Ok(Value::Number(result))
+    }
+
+    fn load(&self, path_expr: &Expr) -> Result<Value, CheckError> {
+        let Value::String(path) = self.eval(path_expr)? else {
+            return Err(CheckError::TypeMismatch {
+                expected: "a file path string".into(),
+                found: self.eval(path_expr)?.describe(),
+                span: path_expr.span,
+            });
+        };
+        let resolved = self.base_dir.join(&path);
+        log::debug!("loading {}", resolved.display());
+        let array = data::read_array(&resolved).map_err(|error| match error {
+            DataError::UnsupportedDtype(dtype) => CheckError::UnsupportedDtype {
+                path: path.clone(),
+                dtype,
+                span: path_expr.span,
+            },
+            other => CheckError::FileUnreadable {
+                path: path.clone(),
+                reason: other.to_string(),
+                span: path_expr.span,
+            },
+        })?;
+        array_to_value(array, &path, path_expr.span)
+    }
+}
+
+fn array_to_value(array: Array, path: &str, span: Span) -> Result<Value, CheckError> {
+    if let Some((flat, value)) = array.first_non_finite() {
+        let index = array.unravel(flat);
+        let index_text = index
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(CheckError::NonFinite {
+            location: format!("entry ({index_text}) of `{path}`"),
+            value: format_complex(value),
+            span,
+        });
+    }
+    match array.shape.as_slice() {
+        [] => Ok(Value::Number(array.data[0])),
+        [_] => Ok(Value::Vector(array.data)),
+        &[rows, columns] => Ok(Value::Matrix(DMatrix::from_row_slice(
+            rows,
+            columns,
+            &array.data,
+        ))),
+        _ => Err(CheckError::BadShape {
+            expected: "a vector or a matrix (1-D or 2-D array)".into(),
+            found: format!("a {}-D array of shape {}", array.ndim(), array.shape_text()),
+            span,
+        }),
+    }
+}
+
+pub fn type_mismatch(expected: &str, found: &Value, expr: &Expr) -> CheckError {
+    CheckError::TypeMismatch {
+        expected: expected.to_string(),
+        found: found.describe(),
+        span: expr.span,
+    }
+}
+
+fn check_finite(value: &Value, span: Span) -> Result<(), CheckError> {
+    let bad = |z: &Complex64| !z.re.is_finite() || !z.im.is_finite();
+    let found = match value {
+        Value::Number(z) if bad(z) => Some(("the value".to_string(), *z)),
+        Value::Vector(items) => items
+            .iter()
+            .position(bad)
+            .map(|i| (format!("entry {i}"), items[i])),
+        Value::Matrix(m) => (0..m.nrows())
+            .flat_map(|i| (0..m.ncols()).map(move |j| (i, j)))
+            .find(|&(i, j)| bad(&m[(i, j)]))
+            .map(|(i, j)| (format!("entry ({i}, {j})"), m[(i, j)])),
+        _ => None,
+    };
+    match found {
+        Some((location, z)) => Err(CheckError::NonFinite {
+            location,
+            value: format_complex(z),
+            span,
+        }),
+        None => Ok(()),
+    }
+}
+
+fn negate(value: Value, span: Span) -> Result<Value, CheckError> {
+    Ok(match value {
+        Value::Number(z) => Value::Number(-z),
+        Value::Vector(items) => Value::Vector(items.into_iter().map(|z| -z).collect()),
+        Value::Matrix(m) => Value::Matrix(-m),
+        other => {
+            return Err(CheckError::TypeMismatch {
+                expected: "a number, vector or matrix".into(),
+                found: other.describe(),
+                span,
+            });
+        }
+    })
+}
+
+/// Applies an arithmetic operator. Numbers combine with numbers; a number scales a vector or
+/// matrix (`*`, `/`); vectors and matrices add and subtract elementwise when shapes agree.
+fn binary(
+    op: BinaryOp,
+    left: Value,
+    left_span: Span,
+    right: Value,
+    right_span: Span,
+) -> Result<Value, CheckError> {
+    use Value::{Matrix, Number, Vector};
+    let result = match (op, left, right) {
+        (op, Number(a), Number(b)) => Number(match op {
+            BinaryOp::Add => a + b,
+            BinaryOp::Sub => a - b,
+            BinaryOp::Mul => a * b,
+            BinaryOp::Div => a / b,
+            BinaryOp::Pow if b.im == 0.0 && a.im == 0.0 && (a.re >= 0.0 || b.re.fract() == 0.0) => {
+                Complex64::new(a.re.powf(b.re), 0.0)
+            }
+            BinaryOp::Pow => a.powc(b),
+        }),
+        (BinaryOp::Mul, Number(a), Vector(v)) | (BinaryOp::Mul, Vector(v), Number(a)) => {
+            Vector(v.into_iter().map(|z| a * z).collect())
+        }
+        (BinaryOp::Mul, Number(a), Matrix(m)) | (BinaryOp::Mul, Matrix(m), Number(a)) => {
+            Matrix(m * a)
+        }
+        (BinaryOp::Div, Vector(v), Number(a)) => Vector(v.into_iter().map(|z| z / a).collect()),
+        (BinaryOp::Div, Matrix(m), Number(a)) => Matrix(m / a),
+        (op @ (BinaryOp::Add | BinaryOp::Sub), Vector(a), Vector(b)) if a.len() == b.len() => {
+            Vector(
+                a.iter()
+                    .zip(&b)
+                    .map(|(x, y)| if op == BinaryOp::Add { x + y } else { x - y })
+                    .collect(),
+            )
+        }
+        (op @ (BinaryOp::Add | BinaryOp::Sub), Matrix(a), Matrix(b)) if a.shape() == b.shape() => {
+            Matrix(if op == BinaryOp::Add { a + b } else { a - b })
+        }
+        (op, left, right) => {
+            let (bad, span) = if matches!(left, Number(_) | Vector(_) | Matrix(_)) {
+                (right, right_span)
+            } else {
+                (left, left_span)
+            };
+            return Err(CheckError::TypeMismatch {
+                expected: format!("an operand that `{}` accepts here", op.symbol()),
+                found: bad.describe(),
+                span,
+            });
+        }
+    };
+    Ok(result)
+}

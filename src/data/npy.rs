@@ -1,0 +1,166 @@
+//! `.npy` reading (bool, integer, float32/64 and complex64/128 in C or Fortran order) and
+//! writing (float64 or complex128 in C order).
+
+use npyz::{Deserialize, NpyFile, Order, TypeChar, WriterBuilder};
+use num_complex::{Complex, Complex64};
+
+use super::{Array, DataError, DataType};
+
+/// Parses the bytes of a `.npy` file into a C-order array.
+pub fn read_npy(bytes: &[u8]) -> Result<Array, DataError> {
+    let file = NpyFile::new(bytes)
+        .map_err(|error| DataError::Malformed(format!("invalid .npy header: {error}")))?;
+    let shape: Vec<usize> = file.shape().iter().map(|&n| n as usize).collect();
+    let order = file.order();
+    let npyz::DType::Plain(type_str) = file.dtype() else {
+        return Err(DataError::UnsupportedDtype(file.dtype().descr()));
+    };
+    let size = type_str.size_field();
+    let (dtype, data) = match (type_str.type_char(), size) {
+        (TypeChar::Bool, 1) => (
+            DataType::Bool,
+            convert(file, |b: bool| f64::from(u8::from(b)))?,
+        ),
+        (TypeChar::Int, 1) => (DataType::Int, convert(file, |x: i8| f64::from(x))?),
+        (TypeChar::Int, 2) => (DataType::Int, convert(file, |x: i16| f64::from(x))?),
+        (TypeChar::Int, 4) => (DataType::Int, convert(file, |x: i32| f64::from(x))?),
+        (TypeChar::Int, 8) => (DataType::Int, convert(file, |x: i64| x as f64)?),
+        (TypeChar::Uint, 1) => (DataType::Int, convert(file, |x: u8| f64::from(x))?),
+        (TypeChar::Uint, 2) => (DataType::Int, convert(file, |x: u16| f64::from(x))?),
+        (TypeChar::Uint, 4) => (DataType::Int, convert(file, |x: u32| f64::from(x))?),
+        (TypeChar::Uint, 8) => (DataType::Int, convert(file, |x: u64| x as f64)?),
+        (TypeChar::Float, 4) => (DataType::Float32, convert(file, |x: f32| f64::from(x))?),
+        (TypeChar::Float, 8) => (DataType::Float64, convert(file, |x: f64| x)?),
+        (TypeChar::Complex, 8) => (
+            DataType::Complex64,
+            read_all(file, |z: Complex<f32>| {
+                Complex64::new(z.re.into(), z.im.into())
+            })?,
+        ),
+        (TypeChar::Complex, 16) => (DataType::Complex128, read_all(file, |z: Complex64| z)?),
+        _ => return Err(DataError::UnsupportedDtype(type_str.to_string())),
+    };
+    if data.len() != shape.iter().product::<usize>() {
+        return Err(DataError::Malformed(format!(
+            "the .npy file holds {} elements, but its shape {:?} needs {}",
+            data.len(),
+            shape,
+            shape.iter().product::<usize>()
+        )));
+    }
+    let data = match order {
+        Order::C => data,
+        Order::Fortran => fortran_to_c(&data, &shape),
+    };
+    Ok(Array { shape, data, dtype })
+}
+
+fn convert<T: Deserialize>(
+    file: NpyFile<&[u8]>,
+    to_real: impl Fn(T) -> f64,
+) -> Result<Vec<Complex64>, DataError> {
+    read_all(file, |x| Complex64::new(to_real(x), 0.0))
+}
+
+fn read_all<T: Deserialize>(
+    file: NpyFile<&[u8]>,
+    map: impl Fn(T) -> Complex64,
+) -> Result<Vec<Complex64>, DataError> {
+    let reader = file
+        .data::<T>()
+        .map_err(|error| DataError::UnsupportedDtype(error.to_string()))?;
+    reader
+        .map(|item| {
+            item.map(&map)
+                .map_err(|error| DataError::Malformed(format!("truncated .npy data: {error}")))
+        })
+        .collect()
+}
+
+/// Reorders Fortran-order (first index fastest) data into C order (last index fastest).
+fn fortran_to_c(data: &[Complex64], shape: &[usize]) -> Vec<Complex64> {
+    let mut out = vec![Complex64::default(); data.len()];
+    let mut index = vec![0usize; shape.len()];
+    for value in data {
+        let mut flat = 0;
+        for (axis, &i) in index.iter().enumerate() {
+            flat = flat * shape[axis] + i;
+        }
+        out[flat] = *value;
+        for (axis, i) in index.iter_mut().enumerate() {
+            *i += 1;
+            if *i < shape[axis] {
+                break;
+            }
+            *i = 0;
+        }
+    }
+    out
+}
+
+/// Serializes a C-order array as `.npy`: float64 when `real` is set (imaginary parts are
+/// dropped), complex128 otherwise.
+pub fn write_npy(shape: &[usize], data: &[Complex64], real: bool) -> Vec<u8> {
+    let shape: Vec<u64> = shape.iter().map(|&n| n as u64).collect();
+    let mut bytes = Vec::new();
+    // Writing into a Vec<u8> cannot fail, so the io::Results below are infallible.
+    if real {
+        let mut writer = npyz::WriteOptions::new()
+            .default_dtype()
+            .shape(&shape)
+            .writer(&mut bytes)
+            .begin_nd()
+            .expect("writing to memory");
+        writer
+            .extend(data.iter().map(|z| z.re))
+            .expect("writing to memory");
+        writer.finish().expect("writing to memory");
+    } else {
+        let mut writer = npyz::WriteOptions::new()
+            .default_dtype()
+            .shape(&shape)
+            .writer(&mut bytes)
+            .begin_nd()
+            .expect("writing to memory");
+        writer
+            .extend(data.iter().copied())
+            .expect("writing to memory");
+        writer.finish().expect("writing to memory");
+    }
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_complex() {
+        let data = vec![Complex64::new(1.0, -0.5), Complex64::new(2.0, 0.25)];
+        let bytes = write_npy(&[1, 2], &data, false);
+        let array = read_npy(&bytes).unwrap();
+        assert_eq!(array.shape, vec![1, 2]);
+        assert_eq!(array.dtype, DataType::Complex128);
+        assert_eq!(array.data, data);
+    }
+
+    #[test]
+    fn round_trip_real() {
+        let data = vec![Complex64::new(1.5, 0.0), Complex64::new(-3.0, 0.0)];
+        let array = read_npy(&write_npy(&[2], &data, true)).unwrap();
+        assert_eq!(array.dtype, DataType::Float64);
+        assert_eq!(array.data, data);
+    }
+
+    #[test]
+    fn fortran_reorder() {
+        // 2×3 matrix [[0, 1, 2], [3, 4, 5]] stored column by column.
+        let fortran: Vec<Complex64> = [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]
+            .iter()
+            .map(|&x| Complex64::new(x, 0.0))
+            .collect();
+        let c = fortran_to_c(&fortran, &[2, 3]);
+        let expected: Vec<f64> = (0..6).map(f64::from).collect();
+        assert_eq!(c.iter().map(|z| z.re).collect::<Vec<_>>(), expected);
+    }
+}

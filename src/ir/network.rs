@@ -1,0 +1,163 @@
+//! Networks: sequences of operations on a vector of optical modes.
+
+use nalgebra::DMatrix;
+use num_complex::Complex64;
+
+use super::mesh::{Mesh, MeshKind};
+use crate::source::Span;
+
+/// Complex matrix type used throughout the IR.
+pub type CMatrix = DMatrix<Complex64>;
+
+/// Every network of one `.pnn` file, in source order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Module {
+    pub networks: Vec<Network>,
+}
+
+/// One `network NAME { … }` after lowering.
+///
+/// The signal is a vector of complex field amplitudes, one per mode; `ops` act on it in
+/// order, starting from the input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Network {
+    pub name: String,
+    pub span: Span,
+    pub target: Target,
+    pub input: Input,
+    pub ops: Vec<Op>,
+    /// Span of the `output` statement.
+    pub output_span: Span,
+}
+
+/// Hardware the network compiles for, from `target KIND(…)`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// `target photonic(mesh = clements)`
+    Photonic(PhotonicTarget),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhotonicTarget {
+    /// Topology that `unitary` operations decompose into.
+    pub mesh: MeshKind,
+    pub span: Span,
+}
+
+/// `input NAME: optical[WIDTH]`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    pub name: String,
+    /// Number of optical modes.
+    pub width: usize,
+    pub span: Span,
+}
+
+/// One operation, with the source layer it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Op {
+    pub kind: OpKind,
+    /// Name of the `.pnn` layer this operation lowers (several operations may share one).
+    pub layer: String,
+    /// Span of that layer's declaration (or of the `output` statement for its `detect`).
+    pub span: Span,
+}
+
+/// Operations on the field vector. All phases are in radians; amplitudes are
+/// dimensionless field amplitudes, so powers are their squared magnitudes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpKind {
+    /// An N×N unitary applied to the field; lowered from `unitary` and `linear` and replaced
+    /// by [`OpKind::Mesh`] during decomposition.
+    Unitary(CMatrix),
+    /// A compiled MZI mesh; see [`Mesh`] for its transfer matrix.
+    Mesh(Mesh),
+    /// `phase(x, [φ0, φ1, …])`: mode k is multiplied by `e^{iφk}`.
+    Phase(Vec<f64>),
+    /// `permute(x, [p0, p1, …])`: output mode k carries input mode `pk`.
+    Permutation(Vec<usize>),
+    /// Per-mode amplitude transmissions in `[0, 1]` (passive attenuators), from the singular
+    /// values of a `linear` layer.
+    Attenuation(Vec<f64>),
+    /// Changes the number of modes: the first `min(old, new)` modes pass, extra new modes
+    /// are dark (amplitude 0) and dropped modes are terminated.
+    Resize { modes: usize },
+    /// Electronic amplitude gain applied to every mode; keeps the optics passive when a
+    /// `linear` matrix has singular values above 1.
+    Gain(f64),
+    /// `activation(x, kind = …)`: an elementwise nonlinearity.
+    Activation(Activation),
+    /// `detect(x)`: photodetection, the field becomes the real power `|E|²` per mode.
+    Detect,
+}
+
+/// Elementwise optical nonlinearities.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Activation {
+    /// `kind = abs_squared`: `f(E) = |E|²`, photodetection followed by re-emission of a field
+    /// whose amplitude equals the detected power (an optical-electrical-optical stage).
+    AbsSquared,
+    /// `kind = electro_optic`: the electro-optic activation of Williamson et al. (2020),
+    /// `f(E) = i√(1−α) · exp(−i(g|E|² + φb)/2) · cos((g|E|² + φb)/2) · E`.
+    ElectroOptic {
+        /// Fraction α of the power tapped to the photodetector, in `[0, 1)`.
+        alpha: f64,
+        /// Phase gain g in radians per unit of input power `|E|²`.
+        gain: f64,
+        /// Bias phase φb in radians.
+        bias: f64,
+    },
+}
+
+impl OpKind {
+    /// Returns the mode count after this operation, given the count before it.
+    pub fn output_width(&self, input: usize) -> usize {
+        match self {
+            OpKind::Resize { modes } => *modes,
+            _ => input,
+        }
+    }
+
+    /// Returns the lowercase name the IR dump uses for this operation.
+    pub fn name(&self) -> &'static str {
+        match self {
+            OpKind::Unitary(_) => "unitary",
+            OpKind::Mesh(_) => "mesh",
+            OpKind::Phase(_) => "phase",
+            OpKind::Permutation(_) => "permute",
+            OpKind::Attenuation(_) => "attenuate",
+            OpKind::Resize { .. } => "resize",
+            OpKind::Gain(_) => "gain",
+            OpKind::Activation(_) => "activation",
+            OpKind::Detect => "detect",
+        }
+    }
+
+    /// Whether the operation is linear in the field, so that consecutive linear operations
+    /// compose into one matrix.
+    pub fn is_linear(&self) -> bool {
+        !matches!(self, OpKind::Activation(_) | OpKind::Detect)
+    }
+}
+
+impl Network {
+    /// Returns the mode count of the network's output.
+    pub fn output_width(&self) -> usize {
+        self.ops
+            .iter()
+            .fold(self.input.width, |width, op| op.kind.output_width(width))
+    }
+
+    /// Whether the output is real, which holds when the last nonlinear operation produces
+    /// powers (`detect` or `abs_squared`) and only gains follow it.
+    pub fn output_is_real(&self) -> bool {
+        for op in self.ops.iter().rev() {
+            match &op.kind {
+                OpKind::Gain(_) => continue,
+                OpKind::Detect | OpKind::Activation(Activation::AbsSquared) => return true,
+                _ => return false,
+            }
+        }
+        false
+    }
+}

@@ -1,0 +1,140 @@
+//! Singular value decomposition of `linear` weights into passive optical parts.
+
+use nalgebra::DMatrix;
+use num_complex::Complex64;
+
+use crate::ir::CMatrix;
+
+/// `W = gain · U · Resize · diag(transmissions) · V†` for an M×N matrix `W`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinearParts {
+    /// N×N unitary applied first.
+    pub v_adjoint: CMatrix,
+    /// N amplitude transmissions in `[0, 1]`: the singular values divided by the largest
+    /// one when that exceeds 1, and 0 for the modes beyond `min(M, N)`.
+    pub transmissions: Vec<f64>,
+    /// M×M unitary applied after the resize from N to M modes.
+    pub u: CMatrix,
+    /// Electronic gain, the largest singular value, when it exceeds 1; `None` otherwise,
+    /// since then the attenuators realize the singular values directly.
+    pub gain: Option<f64>,
+}
+
+/// Splits an M×N matrix into two unitaries, attenuators and a gain.
+pub fn split_linear(matrix: &CMatrix) -> LinearParts {
+    let (m, n) = matrix.shape();
+    let k = m.min(n);
+    let svd = matrix.clone().svd(true, true);
+    let (Some(u_thin), Some(v_t_thin)) = (svd.u, svd.v_t) else {
+        unreachable!("SVD was asked for both factors")
+    };
+    let sigma = svd.singular_values;
+
+    let largest = sigma.iter().copied().fold(0.0, f64::max);
+    let (scale, gain) = if largest > 1.0 {
+        (largest, Some(largest))
+    } else {
+        (1.0, None)
+    };
+    let mut transmissions = vec![0.0; n];
+    for (i, transmission) in transmissions.iter_mut().take(k).enumerate() {
+        *transmission = (sigma[i] / scale).min(1.0);
+    }
+
+    // The thin SVD gives M×k and k×N factors; complete them to square unitaries.
+    let u = complete_unitary(&u_thin);
+    let v_adjoint = complete_unitary(&v_t_thin.adjoint()).adjoint();
+    LinearParts {
+        v_adjoint,
+        transmissions,
+        u,
+        gain,
+    }
+}
+
+/// Extends an n×k matrix with orthonormal columns to an n×n unitary whose first k columns
+/// are the given ones.
+///
+/// The Householder QR of the columns yields a full unitary `Q` whose first k columns span
+/// the same space; its remaining columns are orthogonal to them and complete the basis.
+fn complete_unitary(columns: &CMatrix) -> CMatrix {
+    let (n, k) = columns.shape();
+    if k == n {
+        return columns.clone();
+    }
+    let qr = columns.clone().qr();
+    let mut q_full = DMatrix::<Complex64>::identity(n, n);
+    // `q_tr_mul` applies Qᴴ, so Qᴴ·I = Qᴴ and its adjoint is the full Q.
+    qr.q_tr_mul(&mut q_full);
+    let mut unitary = q_full.adjoint();
+    unitary.columns_mut(0, k).copy_from(columns);
+    unitary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linalg::max_abs_diff;
+
+    fn compose(parts: &LinearParts, m: usize) -> CMatrix {
+        let n = parts.v_adjoint.nrows();
+        let attenuation = DMatrix::from_diagonal(&nalgebra::DVector::from_iterator(
+            n,
+            parts.transmissions.iter().map(|&t| Complex64::new(t, 0.0)),
+        ));
+        let resize = DMatrix::from_fn(m, n, |i, j| {
+            if i == j {
+                Complex64::new(1.0, 0.0)
+            } else {
+                Complex64::default()
+            }
+        });
+        let gain = parts.gain.unwrap_or(1.0);
+        &parts.u * resize * attenuation * &parts.v_adjoint * Complex64::new(gain, 0.0)
+    }
+
+    fn sample(m: usize, n: usize, seed: u64) -> CMatrix {
+        let mut state = seed;
+        DMatrix::from_fn(m, n, |_, _| {
+            // A small linear congruential generator keeps the test deterministic.
+            let mut next = || {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+            };
+            Complex64::new(3.0 * next(), 3.0 * next())
+        })
+    }
+
+    #[test]
+    fn reproduces_wide_tall_and_square() {
+        for (m, n) in [(3, 5), (5, 3), (4, 4), (1, 6), (6, 1)] {
+            let matrix = sample(m, n, (m * 31 + n) as u64);
+            let parts = split_linear(&matrix);
+            let error = max_abs_diff(&compose(&parts, m), &matrix);
+            assert!(error < 1e-12, "{m}×{n}: max error {error:e}");
+            let identity_error = |u: &CMatrix| {
+                max_abs_diff(&(u.adjoint() * u), &DMatrix::identity(u.nrows(), u.nrows()))
+            };
+            assert!(identity_error(&parts.u) < 1e-13);
+            assert!(identity_error(&parts.v_adjoint) < 1e-13);
+            assert!(parts.transmissions.iter().all(|t| (0.0..=1.0).contains(t)));
+        }
+    }
+
+    #[test]
+    fn small_matrix_needs_no_gain() {
+        let matrix = sample(3, 3, 7) * Complex64::new(0.01, 0.0);
+        let parts = split_linear(&matrix);
+        assert_eq!(parts.gain, None);
+        assert!(max_abs_diff(&compose(&parts, 3), &matrix) < 1e-14);
+    }
+
+    #[test]
+    fn zero_matrix_blocks_all_light() {
+        let parts = split_linear(&DMatrix::zeros(2, 3));
+        assert_eq!(parts.transmissions, vec![0.0; 3]);
+        assert_eq!(parts.gain, None);
+    }
+}
