@@ -83,6 +83,8 @@ impl fmt::Display for DataError {
     }
 }
 
+impl std::error::Error for DataError {}
+
 impl Array {
     pub fn ndim(&self) -> usize {
         self.shape.len()

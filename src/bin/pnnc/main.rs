@@ -1,0 +1,190 @@
+//! `pnnc`, the command-line front of the pnn compiler.
+//!
+//! Exit codes (also in `docs/cli.md`):
+//! - 0: success (warnings may have been printed);
+//! - 1: the source has errors, reported as diagnostics;
+//! - 2: usage error, unreadable or unwritable file, or invalid run input.
+
+mod output;
+mod run;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use pnn::{Compilation, CompileError, Compiler, EmitKind, Options};
+
+/// Exit code for a compilation with errors.
+const EXIT_DIAGNOSTICS: u8 = 1;
+/// Exit code for usage and I/O errors.
+const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "pnnc",
+    version,
+    about = "Compiler for physical neural networks"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    color: ColorChoice,
+
+    /// Log more about each stage to stderr (repeat for more detail).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a .pnn file and report its diagnostics.
+    Check {
+        /// The .pnn file.
+        file: PathBuf,
+    },
+    /// Compile a .pnn file and write the requested outputs.
+    Build {
+        /// The .pnn file.
+        file: PathBuf,
+        /// Outputs to produce, comma-separated.
+        #[arg(long, value_enum, value_delimiter = ',', required = true)]
+        emit: Vec<EmitChoice>,
+        /// Output directory (created if missing). Without it, a single output file is
+        /// printed to stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Compile a .pnn file and simulate the compiled network on inputs.
+    Run(run::RunArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EmitChoice {
+    /// Readable dump of the compiled IR.
+    Ir,
+}
+
+impl From<EmitChoice> for EmitKind {
+    fn from(choice: EmitChoice) -> Self {
+        match choice {
+            EmitChoice::Ir => EmitKind::Ir,
+        }
+    }
+}
+
+/// A failure of the command, mapped to an exit code in one place.
+enum Failure {
+    /// Diagnostics were printed already.
+    Diagnostics,
+    /// A usage or I/O error with its message.
+    Usage(String),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Self {
+        Failure::Usage(format!("{error:#}"))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = match cli.verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(level)).init();
+
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let result = match &cli.command {
+        Command::Check { file } => compile(file, color).map(|_| ()),
+        Command::Build { file, emit, output } => build(file, emit, output.as_deref(), color),
+        Command::Run(args) => run::run(args, color),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Diagnostics) => ExitCode::from(EXIT_DIAGNOSTICS),
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// Compiles a file, printing its warnings or errors to stderr.
+fn compile(file: &std::path::Path, color: bool) -> Result<Compilation, Failure> {
+    match Compiler::new(Options::default()).compile_path(file) {
+        Ok(compilation) => {
+            eprint!("{}", compilation.render_warnings(color));
+            Ok(compilation)
+        }
+        Err(CompileError::Diagnostics(failure)) => {
+            eprint!("{}", failure.render(color));
+            let count = failure.error_count();
+            eprintln!(
+                "error: could not compile `{}` due to {count} error{}",
+                file.display(),
+                if count == 1 { "" } else { "s" }
+            );
+            Err(Failure::Diagnostics)
+        }
+        Err(error @ CompileError::Io { .. }) => Err(Failure::Usage(error.to_string())),
+    }
+}
+
+fn build(
+    file: &std::path::Path,
+    kinds: &[EmitChoice],
+    output: Option<&std::path::Path>,
+    color: bool,
+) -> Result<(), Failure> {
+    let compilation = compile(file, color)?;
+    let mut artifacts = Vec::new();
+    let mut seen = Vec::new();
+    for &kind in kinds {
+        if seen.contains(&kind) {
+            continue;
+        }
+        seen.push(kind);
+        let produced = compilation
+            .emit(kind.into())
+            .map_err(|error| Failure::Usage(error.to_string()))?;
+        artifacts.extend(produced);
+    }
+    match output {
+        Some(directory) => output::write_artifacts(directory, &artifacts).map_err(Failure::from),
+        None => match artifacts.as_slice() {
+            [only] => {
+                print!("{}", only.contents);
+                Ok(())
+            }
+            _ => Err(Failure::Usage(format!(
+                "these outputs are {} files ({}); pass -o DIR to write them",
+                artifacts.len(),
+                artifacts
+                    .iter()
+                    .map(|artifact| artifact.path.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        },
+    }
+}

@@ -1,0 +1,56 @@
+//! Atomic output: every file is written to a temporary name and renamed into place, so a
+//! failed command leaves no partial file.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use pnn::Artifact;
+
+/// Writes artifacts into `directory` (created if missing). All contents are written to
+/// temporary files first and renamed only when every write succeeded.
+pub fn write_artifacts(directory: &Path, artifacts: &[Artifact]) -> anyhow::Result<()> {
+    fs::create_dir_all(directory)
+        .with_context(|| format!("cannot create directory `{}`", directory.display()))?;
+    let mut staged: Vec<(tempfile::NamedTempFile, PathBuf)> = Vec::new();
+    for artifact in artifacts {
+        let target = directory.join(&artifact.path);
+        let parent = target.parent().unwrap_or(directory);
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create directory `{}`", parent.display()))?;
+        let temporary = stage(parent, artifact.contents.as_bytes())
+            .with_context(|| format!("cannot write `{}`", target.display()))?;
+        staged.push((temporary, target));
+    }
+    for (temporary, target) in staged {
+        temporary
+            .persist(&target)
+            .with_context(|| format!("cannot write `{}`", target.display()))?;
+        log::info!("wrote {}", target.display());
+    }
+    Ok(())
+}
+
+/// Writes one file atomically.
+pub fn write_file(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let temporary =
+        stage(parent, contents).with_context(|| format!("cannot write `{}`", path.display()))?;
+    temporary
+        .persist(path)
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    Ok(())
+}
+
+fn stage(directory: &Path, contents: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".pnnc-")
+        .tempfile_in(directory)?;
+    temporary.write_all(contents)?;
+    temporary.flush()?;
+    Ok(temporary)
+}

@@ -1,0 +1,219 @@
+//! The compilation pipeline: parse, check, lower, decompose, validate.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::check;
+use crate::decompose;
+use crate::diagnostics::{self, Diagnostic};
+use crate::emit::{self, Artifact, EmitError, EmitKind};
+use crate::ir::{Compiled, Module, Op, OpKind, Target};
+use crate::lower;
+use crate::source::SourceMap;
+use crate::syntax;
+
+/// Settings of one compilation.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Directory that relative `load(…)` paths resolve against when compiling a source
+    /// string; [`Compiler::compile_path`] uses the file's own directory instead. `None` means
+    /// the current directory.
+    pub base_dir: Option<PathBuf>,
+}
+
+/// Entry point of the library: compiles `.pnn` sources into IR and artifacts.
+#[derive(Debug, Clone, Default)]
+pub struct Compiler {
+    options: Options,
+}
+
+/// The result of a successful compilation.
+#[derive(Debug, Clone)]
+pub struct Compilation {
+    /// Every file read, for rendering diagnostics.
+    pub sources: SourceMap,
+    /// IR right after lowering, before decomposition.
+    pub lowered: Module,
+    /// Validated IR with every unitary decomposed into a mesh.
+    pub compiled: Compiled,
+    /// Warnings found on the way.
+    pub warnings: Vec<Diagnostic>,
+    /// Stem of the source file name, used to name artifacts.
+    pub stem: String,
+}
+
+/// A compilation that produced errors.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub sources: SourceMap,
+    /// Every error found, followed by the warnings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why [`Compiler::compile_path`] failed.
+#[derive(Debug)]
+pub enum CompileError {
+    /// The source file itself could not be read.
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    /// The source has errors.
+    Diagnostics(Failure),
+}
+
+impl Compiler {
+    pub fn new(options: Options) -> Self {
+        Compiler { options }
+    }
+
+    /// Reads and compiles a `.pnn` file; `load(…)` paths resolve against its directory.
+    pub fn compile_path(&self, path: impl AsRef<Path>) -> Result<Compilation, CompileError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|error| CompileError::Io {
+            path: path.to_path_buf(),
+            error,
+        })?;
+        let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let options = Options {
+            base_dir: Some(base_dir),
+        };
+        Compiler::new(options)
+            .compile_source(&path.display().to_string(), &text)
+            .map_err(CompileError::Diagnostics)
+    }
+
+    /// Compiles source text; `name` labels it in diagnostics and names the artifacts.
+    pub fn compile_source(&self, name: &str, text: &str) -> Result<Compilation, Failure> {
+        let mut sources = SourceMap::new();
+        let file = sources.add(name, text);
+        let fail = |sources: SourceMap, diagnostics| Failure {
+            sources,
+            diagnostics,
+        };
+
+        log::debug!("parsing {name}");
+        let ast = match syntax::parse(text, file) {
+            Ok(ast) => ast,
+            Err(error) => return Err(fail(sources, vec![error.to_diagnostic()])),
+        };
+
+        let base_dir = self.options.base_dir.clone().unwrap_or_default();
+        let checked = check::check(&ast, &base_dir);
+        let warnings: Vec<Diagnostic> = checked
+            .warnings
+            .iter()
+            .map(check::CheckWarning::to_diagnostic)
+            .collect();
+        if !checked.errors.is_empty() {
+            let mut diagnostics: Vec<Diagnostic> = checked
+                .errors
+                .iter()
+                .map(check::CheckError::to_diagnostic)
+                .collect();
+            diagnostics.extend(warnings);
+            return Err(fail(sources, diagnostics));
+        }
+        if checked.networks.is_empty() {
+            let span = crate::source::Span::new(file, 0..0);
+            let diagnostic = Diagnostic::error("E0011", "the file defines no network", span)
+                .with_help("add `network NAME { … }`, see docs/language.md");
+            return Err(fail(sources, vec![diagnostic]));
+        }
+
+        let lowered = lower::lower(&checked.networks);
+        let decomposed = decompose_module(&lowered);
+        let compiled = match Compiled::new(decomposed) {
+            Ok(compiled) => compiled,
+            Err(error) => {
+                let diagnostic = Diagnostic::error(
+                    "E0900",
+                    format!("internal compiler error: {error}"),
+                    error.span,
+                )
+                .with_help("this is a bug in pnn; please report it with the input file");
+                return Err(fail(sources, vec![diagnostic]));
+            }
+        };
+        let stem = Path::new(name)
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .unwrap_or("network")
+            .to_string();
+        Ok(Compilation {
+            sources,
+            lowered,
+            compiled,
+            warnings,
+            stem,
+        })
+    }
+}
+
+/// Replaces every unitary by an MZI mesh of the network's target topology.
+pub fn decompose_module(module: &Module) -> Module {
+    let mut module = module.clone();
+    for network in &mut module.networks {
+        let Target::Photonic(target) = &network.target;
+        let kind = target.mesh;
+        for op in &mut network.ops {
+            if let OpKind::Unitary(matrix) = &op.kind {
+                log::debug!(
+                    "decomposing the {}×{} unitary of layer `{}`",
+                    matrix.nrows(),
+                    matrix.ncols(),
+                    op.layer
+                );
+                *op = Op {
+                    kind: OpKind::Mesh(decompose::decompose(matrix, kind)),
+                    ..op.clone()
+                };
+            }
+        }
+    }
+    module
+}
+
+impl Compilation {
+    /// Produces the files of one output kind.
+    pub fn emit(&self, kind: EmitKind) -> Result<Vec<Artifact>, EmitError> {
+        emit::emit(self, kind)
+    }
+
+    /// Renders the warnings, with or without colour.
+    pub fn render_warnings(&self, color: bool) -> String {
+        diagnostics::render(&self.warnings, &self.sources, color)
+    }
+}
+
+impl Failure {
+    /// Renders every diagnostic, with or without colour.
+    pub fn render(&self, color: bool) -> String {
+        diagnostics::render(&self.diagnostics, &self.sources, color)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+impl std::error::Error for Failure {}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CompileError::Io { path, error } => {
+                write!(f, "cannot read `{}`: {error}", path.display())
+            }
+            CompileError::Diagnostics(failure) => failure.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for CompileError {}

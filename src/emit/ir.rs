@@ -1,0 +1,188 @@
+//! Readable text dump of the IR, used by `--emit ir` and by snapshot tests.
+//!
+//! Numbers are printed with a fixed number of decimals and `-0` as `0`, so that the dump is
+//! deterministic for a given build and input.
+
+use std::fmt::Write;
+
+use crate::ir::{Activation, CMatrix, Mesh, MeshKind, Module, Network, OpKind, Target};
+
+/// Settings of the IR dump.
+#[derive(Debug, Clone)]
+pub struct DumpOptions {
+    /// Decimals printed for every number.
+    pub decimals: usize,
+    /// Matrices with at most this many rows and columns are printed entry by entry; larger
+    /// ones are summarized by their shape and Frobenius norm.
+    pub max_matrix_size: usize,
+}
+
+impl Default for DumpOptions {
+    fn default() -> Self {
+        DumpOptions {
+            decimals: 6,
+            max_matrix_size: 8,
+        }
+    }
+}
+
+/// Dumps every network of a module.
+pub fn dump(module: &Module, options: &DumpOptions) -> String {
+    let mut out = String::new();
+    for (index, network) in module.networks.iter().enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        dump_network(&mut out, network, options);
+    }
+    out
+}
+
+fn dump_network(out: &mut String, network: &Network, options: &DumpOptions) {
+    let number = |x: f64| format_number(x, options.decimals);
+    let Target::Photonic(target) = &network.target;
+    let mesh = match target.mesh {
+        MeshKind::Clements => "clements",
+        MeshKind::Reck => "reck",
+    };
+    let _ = writeln!(out, "network {} {{", network.name);
+    let _ = writeln!(out, "  target photonic(mesh = {mesh})");
+    let _ = writeln!(
+        out,
+        "  input {}: optical[{}]",
+        network.input.name, network.input.width
+    );
+    let mut width = network.input.width;
+    for (index, op) in network.ops.iter().enumerate() {
+        let _ = write!(out, "  %{index} = {}", op.kind.name());
+        match &op.kind {
+            OpKind::Unitary(matrix) => {
+                let _ = writeln!(out, " {0}×{0}  // {1}", matrix.nrows(), op.layer);
+                dump_matrix(out, matrix, options);
+            }
+            OpKind::Mesh(mesh) => {
+                let _ = writeln!(
+                    out,
+                    " {} modes, {} MZIs, {} columns  // {}",
+                    mesh.modes,
+                    mesh.mzis.len(),
+                    mesh.columns(),
+                    op.layer
+                );
+                dump_mesh(out, mesh, options);
+            }
+            OpKind::Phase(phases) | OpKind::Attenuation(phases) => {
+                let _ = writeln!(out, " {}  // {}", list(phases, options), op.layer);
+            }
+            OpKind::Permutation(permutation) => {
+                let _ = writeln!(out, " {permutation:?}  // {}", op.layer);
+            }
+            OpKind::Resize { modes } => {
+                let _ = writeln!(out, " {width} -> {modes}  // {}", op.layer);
+            }
+            OpKind::Gain(gain) => {
+                let _ = writeln!(out, " {}  // {}", number(*gain), op.layer);
+            }
+            OpKind::Activation(Activation::AbsSquared) => {
+                let _ = writeln!(out, " abs_squared  // {}", op.layer);
+            }
+            OpKind::Activation(Activation::ElectroOptic { alpha, gain, bias }) => {
+                let _ = writeln!(
+                    out,
+                    " electro_optic(alpha = {}, gain = {}, bias = {})  // {}",
+                    number(*alpha),
+                    number(*gain),
+                    number(*bias),
+                    op.layer
+                );
+            }
+            OpKind::Detect => {
+                let _ = writeln!(out, "  // {}", op.layer);
+            }
+        }
+        width = op.kind.output_width(width);
+    }
+    let kind = if network.output_is_real() {
+        "real"
+    } else {
+        "complex"
+    };
+    let _ = writeln!(out, "  output: {width} modes, {kind}");
+    let _ = writeln!(out, "}}");
+}
+
+fn dump_mesh(out: &mut String, mesh: &Mesh, options: &DumpOptions) {
+    let number = |x: f64| format_number(x, options.decimals);
+    for mzi in &mesh.mzis {
+        let _ = writeln!(
+            out,
+            "    mzi column {} modes ({}, {}) theta = {} phi = {}",
+            mzi.column,
+            mzi.top,
+            mzi.top + 1,
+            number(mzi.theta),
+            number(mzi.phi)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "    output phases {}",
+        list(&mesh.output_phases, options)
+    );
+}
+
+fn dump_matrix(out: &mut String, matrix: &CMatrix, options: &DumpOptions) {
+    if matrix.nrows() > options.max_matrix_size || matrix.ncols() > options.max_matrix_size {
+        let _ = writeln!(
+            out,
+            "    (entries omitted; Frobenius norm {})",
+            format_number(matrix.norm(), options.decimals)
+        );
+        return;
+    }
+    for row in matrix.row_iter() {
+        let entries: Vec<String> = row
+            .iter()
+            .map(|z| {
+                let re = format_number(z.re, options.decimals);
+                let im = format_number(z.im.abs(), options.decimals);
+                let sign = if z.im < 0.0 && im.trim_start_matches(['0', '.']) != "" {
+                    '-'
+                } else {
+                    '+'
+                };
+                format!("{re} {sign} {im}i")
+            })
+            .collect();
+        let _ = writeln!(out, "    [{}]", entries.join(", "));
+    }
+}
+
+fn list(values: &[f64], options: &DumpOptions) -> String {
+    let items: Vec<String> = values
+        .iter()
+        .map(|&x| format_number(x, options.decimals))
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// Formats with fixed decimals and prints values that round to zero as an unsigned `0…`.
+pub fn format_number(x: f64, decimals: usize) -> String {
+    let text = format!("{x:.decimals$}");
+    if text.starts_with('-') && text[1..].chars().all(|c| c == '0' || c == '.') {
+        text[1..].to_string()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_number;
+
+    #[test]
+    fn negative_zero_prints_unsigned() {
+        assert_eq!(format_number(-1e-12, 6), "0.000000");
+        assert_eq!(format_number(-0.5, 2), "-0.50");
+    }
+}
