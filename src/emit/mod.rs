@@ -1,6 +1,8 @@
 //! Back ends: text and code produced from compiled IR.
 
 pub mod ir;
+pub mod python;
+pub mod sax;
 
 use std::fmt;
 
@@ -11,14 +13,20 @@ use crate::driver::Compilation;
 pub enum EmitKind {
     /// Readable dump of the compiled IR.
     Ir,
+    /// SAX netlists of the optical stages and a Python module with their models.
+    Sax,
+    /// A standalone NumPy script that runs the compiled network.
+    Python,
 }
 
 impl EmitKind {
-    pub const ALL: [EmitKind; 1] = [EmitKind::Ir];
+    pub const ALL: [EmitKind; 3] = [EmitKind::Ir, EmitKind::Sax, EmitKind::Python];
 
     pub fn name(self) -> &'static str {
         match self {
             EmitKind::Ir => "ir",
+            EmitKind::Sax => "sax",
+            EmitKind::Python => "python",
         }
     }
 }
@@ -56,5 +64,7 @@ pub fn emit(compilation: &Compilation, kind: EmitKind) -> Result<Vec<Artifact>, 
             path: format!("{}.ir", compilation.stem),
             contents: ir::dump(compilation.compiled.module(), &ir::DumpOptions::default()),
         }]),
+        EmitKind::Sax => sax::emit(compilation),
+        EmitKind::Python => python::emit(compilation),
     }
 }

@@ -73,12 +73,18 @@ enum ColorChoice {
 enum EmitChoice {
     /// Readable dump of the compiled IR.
     Ir,
+    /// SAX netlists (JSON) of the optical stages and their Python models.
+    Sax,
+    /// A standalone NumPy script that runs the compiled network.
+    Python,
 }
 
 impl From<EmitChoice> for EmitKind {
     fn from(choice: EmitChoice) -> Self {
         match choice {
             EmitChoice::Ir => EmitKind::Ir,
+            EmitChoice::Sax => EmitKind::Sax,
+            EmitChoice::Python => EmitKind::Python,
         }
     }
 }
