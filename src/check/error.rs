@@ -186,6 +186,9 @@ impl CheckError {
                     .with_label(format!("no {expected} named `{name}`"));
                 match closest(name, candidates) {
                     Some(candidate) => diagnostic.with_help(format!("did you mean `{candidate}`?")),
+                    None if *expected == "constant" => diagnostic.with_help(format!(
+                        "define it first with `const {name} = …`; the built-in constants are `e`, `pi` and `tau`"
+                    )),
                     None if candidates.is_empty() => diagnostic
                         .with_help(format!("define the {expected} `{name}` before this use")),
                     None => diagnostic.with_help(format!(
@@ -225,7 +228,7 @@ impl CheckError {
             .with_label(what.clone())
             .with_secondary(*source_span, source_label.clone())
             .with_help(format!(
-                "make the widths agree: this value needs width {expected} to fit its input"
+                "give this value width {expected}, or feed the layer a signal of width {found}"
             )),
             CheckError::NotUnitary {
                 span,

@@ -75,8 +75,9 @@ pub struct LayerContext<'a> {
     pub kind: &'a str,
     pub bound: &'a Bound<'a>,
     pub call: &'a Call,
-    /// Width of the input signal.
-    pub width: usize,
+    /// Width of the input signal; `None` after an error in the layer it reads, so that only
+    /// the checks that do not depend on the width run.
+    pub width: Option<usize>,
     /// Name of the layer or input read.
     pub source: &'a str,
     /// Definition site of that signal.
@@ -90,61 +91,61 @@ impl LayerContext<'_> {
             .expect("the signature binds every positional parameter")
     }
 
-    fn width_mismatch(&self, what: String, found: usize, span: Span) -> CheckError {
-        CheckError::WidthMismatch {
-            what,
-            expected: self.width,
-            found,
-            span,
-            source_span: self.source_span,
-            source_label: format!("`{}` has width {}", self.source, self.width),
+    /// Reports a width that differs from the input's; `Ok` when they agree or the input
+    /// width is unknown.
+    fn expect_width(&self, found: usize, what: String, span: Span) -> Result<(), CheckError> {
+        match self.width {
+            Some(expected) if expected != found => Err(CheckError::WidthMismatch {
+                what,
+                expected,
+                found,
+                span,
+                source_span: self.source_span,
+                source_label: format!("`{}` has width {expected}", self.source),
+            }),
+            _ => Ok(()),
         }
     }
 }
 
-/// Checks a layer's arguments; returns its evaluated form and output width.
+/// Checks a layer's arguments; returns its evaluated form and output width (unknown when
+/// the input width is unknown and the layer keeps the width).
 pub fn check_layer(
     layer: &LayerContext,
     evaluator: &Evaluator,
     warnings: &mut Vec<CheckWarning>,
-) -> Result<(LayerKind, usize), CheckError> {
+) -> Result<(LayerKind, Option<usize>), CheckError> {
     match layer.kind {
         "unitary" => unitary(layer, evaluator, warnings),
         "linear" => {
             let expr = layer.argument("matrix");
             let matrix = matrix(evaluator, expr)?;
-            if matrix.ncols() != layer.width {
-                return Err(layer.width_mismatch(
-                    format!("the matrix has {} columns", matrix.ncols()),
-                    matrix.ncols(),
-                    expr.span,
-                ));
-            }
+            layer.expect_width(
+                matrix.ncols(),
+                format!("the matrix has {} columns", matrix.ncols()),
+                expr.span,
+            )?;
             let rows = matrix.nrows();
-            Ok((LayerKind::Linear(matrix), rows))
+            Ok((LayerKind::Linear(matrix), Some(rows)))
         }
         "phase" => {
             let expr = layer.argument("phases");
             let phases = real_vector(evaluator, expr)?;
-            if phases.len() != layer.width {
-                return Err(layer.width_mismatch(
-                    format!("{} phases given", phases.len()),
-                    phases.len(),
-                    expr.span,
-                ));
-            }
+            layer.expect_width(
+                phases.len(),
+                format!("{} phases given", phases.len()),
+                expr.span,
+            )?;
             Ok((LayerKind::Phase(phases), layer.width))
         }
         "permute" => {
             let expr = layer.argument("permutation");
             let permutation = permutation(evaluator, expr)?;
-            if permutation.len() != layer.width {
-                return Err(layer.width_mismatch(
-                    format!("the permutation has {} entries", permutation.len()),
-                    permutation.len(),
-                    expr.span,
-                ));
-            }
+            layer.expect_width(
+                permutation.len(),
+                format!("the permutation has {} entries", permutation.len()),
+                expr.span,
+            )?;
             Ok((LayerKind::Permute(permutation), layer.width))
         }
         "activation" => Ok((
@@ -160,7 +161,7 @@ fn unitary(
     layer: &LayerContext,
     evaluator: &Evaluator,
     warnings: &mut Vec<CheckWarning>,
-) -> Result<(LayerKind, usize), CheckError> {
+) -> Result<(LayerKind, Option<usize>), CheckError> {
     let expr = layer.argument("matrix");
     let matrix = matrix(evaluator, expr)?;
     if matrix.nrows() != matrix.ncols() {
@@ -170,13 +171,11 @@ fn unitary(
             span: expr.span,
         });
     }
-    if matrix.ncols() != layer.width {
-        return Err(layer.width_mismatch(
-            format!("the matrix is {0}×{0}", matrix.ncols()),
-            matrix.ncols(),
-            expr.span,
-        ));
-    }
+    layer.expect_width(
+        matrix.ncols(),
+        format!("the matrix is {0}×{0}", matrix.ncols()),
+        expr.span,
+    )?;
     let tolerance = match layer.bound.get("tolerance") {
         Some(expr) => {
             let value = evaluator.real(expr)?;
@@ -190,7 +189,7 @@ fn unitary(
             }
             value
         }
-        None => default_unitary_tolerance(layer.width),
+        None => default_unitary_tolerance(matrix.ncols()),
     };
     let deviation = unitarity_deviation(&matrix);
     if deviation > tolerance {
@@ -212,7 +211,8 @@ fn unitary(
     } else {
         matrix
     };
-    Ok((LayerKind::Unitary(matrix), layer.width))
+    let width = matrix.ncols();
+    Ok((LayerKind::Unitary(matrix), Some(width)))
 }
 
 /// Returns the default bound on ‖U†U − I‖ for an N×N `unitary` matrix: 1e-6·N, loose

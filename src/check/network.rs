@@ -123,6 +123,9 @@ impl<'a> NetworkChecker<'a> {
             .and_then(|decl| self.check_output(decl, &signals, &later));
 
         // Walk from the output back to the input to find the chain and the unused layers.
+        // After an error the chain may be cut short, so unused layers are reported only for
+        // networks without errors.
+        let errors_before = self.errors.len();
         let mut chain: Vec<String> = Vec::new();
         if let Some((name, _)) = &output {
             let mut current = Some(name.clone());
@@ -136,7 +139,7 @@ impl<'a> NetworkChecker<'a> {
                 current = signal.source.clone();
             }
             chain.reverse();
-            for name in &order {
+            for name in order.iter().filter(|_| errors_before == 0) {
                 if !chain.contains(name) {
                     let span = statements
                         .layers
@@ -324,9 +327,7 @@ impl<'a> NetworkChecker<'a> {
             return (failed(None), None);
         };
         let source_signal = &signals[&source];
-        let Some(width) = source_signal.width else {
-            return (failed(Some(source)), None);
-        };
+        let width = source_signal.width;
         let context = LayerContext {
             kind: &decl.call.callee.name,
             bound: &bound,
@@ -341,9 +342,11 @@ impl<'a> NetworkChecker<'a> {
         };
         let result = layers::check_layer(&context, &evaluator, &mut self.warnings);
         match self.record(result) {
+            // After an error upstream the layer is checked but not kept.
+            Some(_) if width.is_none() => (failed(Some(source)), None),
             Some((kind, output_width)) => (
                 Signal {
-                    width: Some(output_width),
+                    width: output_width,
                     span: decl.span,
                     source: Some(source),
                 },

@@ -17,11 +17,9 @@ use crate::syntax::ast::{BinaryOp, Call, Expr, ExprKind};
 pub enum Value {
     Number(Complex64),
     String(String),
-    /// A bare name that is not bound, kept for options such as `mesh = clements`.
-    Symbol(String),
     Vector(Vec<Complex64>),
     Matrix(CMatrix),
-    /// A list whose items are not all numbers or all equal-length vectors, e.g. `[u3, cx]`.
+    /// A list whose items are not all numbers or all vectors, e.g. `["a", "b"]`.
     List(Vec<Value>),
 }
 
@@ -32,7 +30,6 @@ impl Value {
             Value::Number(z) if z.im == 0.0 => format!("the number {}", z.re),
             Value::Number(z) => format!("the complex number {}", format_complex(*z)),
             Value::String(text) => format!("the string \"{text}\""),
-            Value::Symbol(name) => format!("the name `{name}`"),
             Value::Vector(items) => format!("a vector of length {}", items.len()),
             Value::Matrix(m) => format!("a {}×{} matrix", m.nrows(), m.ncols()),
             Value::List(items) => format!("a list of {} items", items.len()),
@@ -109,7 +106,14 @@ impl Evaluator<'_> {
             ExprKind::String(text) => Value::String(text.clone()),
             ExprKind::Name(name) => match self.scope.get(name) {
                 Some(value) => value.clone(),
-                None => Value::Symbol(name.clone()),
+                None => {
+                    return Err(CheckError::UnknownName {
+                        name: name.clone(),
+                        expected: "constant",
+                        span: expr.span,
+                        candidates: self.scope.names(),
+                    });
+                }
             },
             ExprKind::List(items) => self.list(items)?,
             ExprKind::Call(call) => self.call(call)?,
@@ -360,6 +364,19 @@ fn binary(
 ) -> Result<Value, CheckError> {
     use Value::{Matrix, Number, Vector};
     let result = match (op, left, right) {
+        // Real operands use real arithmetic, so that `1 / 0` is `inf` rather than the
+        // `NaN + NaNi` of complex division.
+        (op, Number(a), Number(b)) if a.im == 0.0 && b.im == 0.0 && op != BinaryOp::Pow => {
+            Number(Complex64::new(
+                match op {
+                    BinaryOp::Add => a.re + b.re,
+                    BinaryOp::Sub => a.re - b.re,
+                    BinaryOp::Mul => a.re * b.re,
+                    _ => a.re / b.re,
+                },
+                0.0,
+            ))
+        }
         (op, Number(a), Number(b)) => Number(match op {
             BinaryOp::Add => a + b,
             BinaryOp::Sub => a - b,

@@ -30,28 +30,30 @@ pub fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) -> 
 
     let primary = &diagnostic.primary;
     let location = (name_of(primary.span), primary.span.range());
-    let mut report = Report::build(kind, location.clone())
+    let mut report = Report::build(kind, location)
         .with_config(config)
         .with_code(diagnostic.code)
         .with_message(&diagnostic.message);
 
-    let mut label = AriadneLabel::new(location).with_order(0);
-    if color {
-        label = label.with_color(primary_color);
-    }
-    if !primary.message.is_empty() {
-        label = label.with_message(&primary.message);
-    }
-    report.add_label(label);
-
-    for (order, secondary) in diagnostic.secondary.iter().enumerate() {
-        let mut label = AriadneLabel::new((name_of(secondary.span), secondary.span.range()))
-            .with_message(&secondary.message)
-            .with_order(order as i32 + 1);
+    // ariadne starts a new snippet whenever a label lies above the previous one, so labels
+    // are added in source order to keep one snippet per file.
+    let mut labels: Vec<(&super::Label, Color)> = vec![(primary, primary_color)];
+    labels.extend(
+        diagnostic
+            .secondary
+            .iter()
+            .map(|label| (label, Color::Blue)),
+    );
+    labels.sort_by_key(|(label, _)| (label.span.file, label.span.start));
+    for (label, label_color) in labels {
+        let mut ariadne_label = AriadneLabel::new((name_of(label.span), label.span.range()));
         if color {
-            label = label.with_color(Color::Blue);
+            ariadne_label = ariadne_label.with_color(label_color);
         }
-        report.add_label(label);
+        if !label.message.is_empty() {
+            ariadne_label = ariadne_label.with_message(&label.message);
+        }
+        report.add_label(ariadne_label);
     }
     for note in &diagnostic.notes {
         report.add_note(note);

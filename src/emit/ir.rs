@@ -63,10 +63,10 @@ fn dump_network(out: &mut String, network: &Network, options: &DumpOptions) {
             OpKind::Mesh(mesh) => {
                 let _ = writeln!(
                     out,
-                    " {} modes, {} MZIs, {} columns  // {}",
-                    mesh.modes,
-                    mesh.mzis.len(),
-                    mesh.columns(),
+                    " {}, {}, {}  // {}",
+                    count(mesh.modes, "mode"),
+                    count(mesh.mzis.len(), "MZI"),
+                    count(mesh.columns(), "column"),
                     op.layer
                 );
                 dump_mesh(out, mesh, options);
@@ -107,7 +107,7 @@ fn dump_network(out: &mut String, network: &Network, options: &DumpOptions) {
     } else {
         "complex"
     };
-    let _ = writeln!(out, "  output: {width} modes, {kind}");
+    let _ = writeln!(out, "  output: {}, {kind}", count(width, "mode"));
     let _ = writeln!(out, "}}");
 }
 
@@ -155,6 +155,15 @@ fn dump_matrix(out: &mut String, matrix: &CMatrix, options: &DumpOptions) {
             })
             .collect();
         let _ = writeln!(out, "    [{}]", entries.join(", "));
+    }
+}
+
+/// Returns "1 mode", "3 modes".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

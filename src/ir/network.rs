@@ -72,7 +72,7 @@ pub enum OpKind {
     Unitary(CMatrix),
     /// A compiled MZI mesh; see [`Mesh`] for its transfer matrix.
     Mesh(Mesh),
-    /// `phase(x, [φ0, φ1, …])`: mode k is multiplied by `e^{iφk}`.
+    /// `phase(x, [φ0, φ1, …])`: mode k is multiplied by `e^{iφk}`; phases in `[0, 2π)`.
     Phase(Vec<f64>),
     /// `permute(x, [p0, p1, …])`: output mode k carries input mode `pk`.
     Permutation(Vec<usize>),

@@ -1,7 +1,7 @@
 //! Lowering: checked layers to IR operations.
 //!
 //! `linear` layers become `unitary · attenuators · unitary` by singular value decomposition;
-//! every other layer maps to one operation.
+//! every other layer maps to one operation, with phases wrapped into `[0, 2π)`.
 
 mod svd;
 
@@ -9,6 +9,7 @@ pub use svd::{LinearParts, split_linear};
 
 use crate::check::{CheckedNetwork, LayerKind};
 use crate::ir::{Module, Network, Op, OpKind};
+use crate::linalg::normalize_phase;
 
 /// Lowers every checked network of a file.
 pub fn lower(networks: &[CheckedNetwork]) -> Module {
@@ -41,7 +42,10 @@ pub fn lower_network(network: &CheckedNetwork) -> Network {
                     ops.push(op(OpKind::Gain(gain)));
                 }
             }
-            LayerKind::Phase(phases) => ops.push(op(OpKind::Phase(phases.clone()))),
+            LayerKind::Phase(phases) => {
+                let wrapped = phases.iter().map(|&phi| normalize_phase(phi)).collect();
+                ops.push(op(OpKind::Phase(wrapped)))
+            }
             LayerKind::Permute(permutation) => {
                 ops.push(op(OpKind::Permutation(permutation.clone())))
             }

@@ -110,5 +110,11 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::ident | Rule::ident_char => "a name",
         Rule::keyword => "a keyword",
         Rule::WHITESPACE | Rule::COMMENT => "white space",
+        Rule::close_brace => "`}`",
+        Rule::close_paren => "`)`",
+        Rule::close_bracket => "`]`",
+        Rule::colon => "`:`",
+        Rule::equals => "`=`",
+        Rule::semicolon => "`;`",
     }
 }

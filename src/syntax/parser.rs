@@ -32,12 +32,27 @@ pub fn parse(source: &str, file: FileId) -> Result<File, SyntaxError> {
     let root = pairs
         .next()
         .expect("the file rule always produces one pair");
-    let items = root
-        .into_inner()
+    let items = children(root)
         .filter(|pair| pair.as_rule() != Rule::EOI)
         .map(|pair| builder.item(pair))
         .collect();
     Ok(File { items })
+}
+
+/// Returns a pair's children without the named punctuation rules, which exist only to make
+/// syntax errors readable.
+fn children(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
+    pair.into_inner().filter(|child| {
+        !matches!(
+            child.as_rule(),
+            Rule::close_brace
+                | Rule::close_paren
+                | Rule::close_bracket
+                | Rule::colon
+                | Rule::equals
+                | Rule::semicolon
+        )
+    })
 }
 
 struct Builder {
@@ -60,7 +75,7 @@ impl Builder {
 
     fn network(&self, pair: Pair<Rule>) -> Network {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = children(pair);
         let name = self.ident(inner.next().unwrap());
         let statements = inner.map(|pair| self.statement(pair)).collect();
         Network {
@@ -74,7 +89,7 @@ impl Builder {
         let span = self.span(&pair);
         match pair.as_rule() {
             Rule::target => {
-                let mut inner = pair.into_inner();
+                let mut inner = children(pair);
                 let kind = self.ident(inner.next().unwrap());
                 let options = inner
                     .next()
@@ -87,7 +102,7 @@ impl Builder {
                 })
             }
             Rule::input => {
-                let mut inner = pair.into_inner();
+                let mut inner = children(pair);
                 Statement::Input(InputDecl {
                     name: self.ident(inner.next().unwrap()),
                     ty: self.ident(inner.next().unwrap()),
@@ -96,12 +111,12 @@ impl Builder {
                 })
             }
             Rule::layer => {
-                let mut inner = pair.into_inner();
+                let mut inner = children(pair);
                 let name = self.ident(inner.next().unwrap());
                 let call = self.call(inner.next().unwrap());
                 let body = inner
                     .next()
-                    .map(|body| body.into_inner().map(|gate| self.gate_stmt(gate)).collect());
+                    .map(|body| children(body).map(|gate| self.gate_stmt(gate)).collect());
                 Statement::Layer(LayerDecl {
                     name,
                     call,
@@ -110,7 +125,7 @@ impl Builder {
                 })
             }
             Rule::output => Statement::Output(OutputDecl {
-                value: self.expr(pair.into_inner().next().unwrap()),
+                value: self.expr(children(pair).next().unwrap()),
                 span,
             }),
             Rule::const_decl => Statement::Const(self.const_decl(pair)),
@@ -120,7 +135,7 @@ impl Builder {
 
     fn const_decl(&self, pair: Pair<Rule>) -> ConstDecl {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = children(pair);
         ConstDecl {
             name: self.ident(inner.next().unwrap()),
             value: self.expr(inner.next().unwrap()),
@@ -130,7 +145,7 @@ impl Builder {
 
     fn gate_stmt(&self, pair: Pair<Rule>) -> GateStmt {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = children(pair);
         let name = self.ident(inner.next().unwrap());
         let mut params = Vec::new();
         let mut operands = Vec::new();
@@ -151,7 +166,7 @@ impl Builder {
 
     fn operand(&self, pair: Pair<Rule>) -> Operand {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = children(pair);
         Operand {
             register: self.ident(inner.next().unwrap()),
             index: inner.next().map(|index| self.expr(index)),
@@ -169,17 +184,17 @@ impl Builder {
 
     fn call(&self, pair: Pair<Rule>) -> Call {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = children(pair);
         let callee = self.ident(inner.next().unwrap());
         let args = self.arguments(inner.next().unwrap());
         Call { callee, args, span }
     }
 
     fn arguments(&self, pair: Pair<Rule>) -> Vec<Argument> {
-        pair.into_inner()
+        children(pair)
             .map(|argument| {
                 let span = self.span(&argument);
-                let mut inner = argument.into_inner().collect::<Vec<_>>();
+                let mut inner = children(argument).collect::<Vec<_>>();
                 let value = self.expr(inner.pop().unwrap());
                 let name = inner.pop().map(|name| self.ident(name));
                 Argument { name, value, span }
@@ -216,7 +231,7 @@ impl Builder {
                     span,
                 }
             })
-            .parse(pair.into_inner())
+            .parse(children(pair))
     }
 
     fn primary(&self, pair: Pair<Rule>) -> Expr {
@@ -224,16 +239,16 @@ impl Builder {
         let kind = match pair.as_rule() {
             Rule::number => ExprKind::Number(parse_number(pair.as_str())),
             Rule::imaginary => {
-                let number = pair.into_inner().next().unwrap();
+                let number = children(pair).next().unwrap();
                 ExprKind::Imaginary(parse_number(number.as_str()))
             }
             Rule::string => {
-                let inner = pair.into_inner().next().unwrap();
+                let inner = children(pair).next().unwrap();
                 ExprKind::String(unescape(inner.as_str()))
             }
             Rule::ident => ExprKind::Name(pair.as_str().to_string()),
             Rule::call => ExprKind::Call(self.call(pair)),
-            Rule::list => ExprKind::List(pair.into_inner().map(|item| self.expr(item)).collect()),
+            Rule::list => ExprKind::List(children(pair).map(|item| self.expr(item)).collect()),
             Rule::expr => return self.expr(pair),
             rule => unreachable!("grammar produced {rule:?} as a primary"),
         };
