@@ -138,3 +138,49 @@ mod tests {
         assert_eq!(parts.gain, None);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::linalg::max_abs;
+    use proptest::prelude::*;
+
+    fn matrix_strategy() -> impl Strategy<Value = CMatrix> {
+        (1usize..=7, 1usize..=7, -3.0f64..3.0).prop_flat_map(|(m, n, log_scale)| {
+            proptest::collection::vec((-1.0f64..1.0, -1.0f64..1.0), m * n).prop_map(
+                move |entries| {
+                    let scale = 10f64.powf(log_scale);
+                    DMatrix::from_iterator(
+                        m,
+                        n,
+                        entries
+                            .into_iter()
+                            .map(|(re, im)| Complex64::new(re, im) * scale),
+                    )
+                },
+            )
+        })
+    }
+
+    proptest! {
+        /// The parts compose back to the matrix, with unitary factors and passive attenuators,
+        /// for any shape and for scales from 1e-3 to 1e3.
+        #[test]
+        fn svd_parts_reproduce_matrix(matrix in matrix_strategy()) {
+            let (m, n) = matrix.shape();
+            let parts = split_linear(&matrix);
+            let mut fields = parts.v_adjoint.clone();
+            for (mut column, &t) in fields.row_iter_mut().zip(&parts.transmissions) {
+                column *= Complex64::new(t, 0.0);
+            }
+            let resized = DMatrix::from_fn(m, n, |i, j| if i < n { fields[(i, j)] } else { Complex64::default() });
+            let composed = &parts.u * resized * Complex64::new(parts.gain.unwrap_or(1.0), 0.0);
+            let tolerance = 1e-12 * max_abs(&matrix).max(1e-300) * 10.0;
+            prop_assert!(crate::linalg::max_abs_diff(&composed, &matrix) <= tolerance);
+            prop_assert!(parts.transmissions.iter().all(|t| (0.0..=1.0).contains(t)));
+            let identity = |k| DMatrix::<Complex64>::identity(k, k);
+            prop_assert!(crate::linalg::max_abs_diff(&(parts.u.adjoint() * &parts.u), &identity(m)) < 1e-13);
+            prop_assert!(crate::linalg::max_abs_diff(&(parts.v_adjoint.adjoint() * &parts.v_adjoint), &identity(n)) < 1e-13);
+        }
+    }
+}
