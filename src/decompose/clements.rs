@@ -1,0 +1,420 @@
+//! Clements decomposition: a unitary into the rectangular MZI mesh of depth N.
+//!
+//! The scheme is that of Clements et al., "An optimal design for universal multiport
+//! interferometers", arXiv:1603.08788 (2016). Subdiagonals of U are nulled one at a time, from
+//! the bottom-left corner towards the main diagonal, alternately with inverse MZIs applied from
+//! the right and with MZIs applied from the left. The left-hand MZIs are then moved through the
+//! remaining diagonal matrix so that every MZI acts before the output phase screen.
+
+use nalgebra::DMatrix;
+use num_complex::Complex64;
+
+use super::assign_columns;
+use super::givens::{
+    WorkMatrix, half_internal_phase, left_nulling_phases, mzi_coefficients, right_nulling_phases,
+    wrap_phase,
+};
+use crate::ir::{Mesh, MeshKind, Mzi};
+
+/// Decomposes `u` into a rectangular (Clements) mesh of N(N − 1)/2 MZIs and N output phases.
+///
+/// Precondition: `u` is square and unitary, which the caller checks. A square non-unitary input
+/// still yields a mesh, but that mesh does not reproduce `u`. A non-square input panics in debug
+/// builds, and release builds decompose its leading square block.
+///
+/// For N ≥ 3 the MZI on modes `(m, m + 1)` sits in a column `c` with `c ≡ m (mod 2)` and the
+/// mesh has N columns. With N = 2 the single MZI gives one column, and N = 1 gives no MZI.
+/// Every MZI is kept, bar states included. Costs O(N³) time and O(N²) memory.
+pub fn clements(u: &DMatrix<Complex64>) -> Mesh {
+    debug_assert_eq!(u.nrows(), u.ncols(), "clements requires a square matrix");
+    let mut work = WorkMatrix::new(u);
+    let modes = work.size();
+
+    // MZIs found from the right come first in propagation order, in the order found. The
+    // left-hand MZIs follow in reverse order, once moved through the diagonal.
+    let mut right_mzis = Vec::with_capacity(modes * modes.saturating_sub(1) / 2);
+    let mut left_mzis = Vec::with_capacity(modes * modes.saturating_sub(1) / 4 + 1);
+    for pass in 1..modes {
+        if pass % 2 == 1 {
+            null_subdiagonal_from_right(&mut work, pass, &mut right_mzis);
+        } else {
+            null_subdiagonal_from_left(&mut work, pass, &mut left_mzis);
+        }
+    }
+
+    let mut diagonal = work.diagonal();
+    let mut mzis = right_mzis;
+    for left in left_mzis.iter().rev() {
+        mzis.push(move_through_diagonal(left, &mut diagonal));
+    }
+    assign_columns(&mut mzis, modes);
+
+    let output_phases = diagonal
+        .iter()
+        .map(|entry| wrap_phase(entry.arg()))
+        .collect();
+
+    Mesh {
+        kind: MeshKind::Clements,
+        modes,
+        mzis,
+        output_phases,
+    }
+}
+
+/// Nulls the subdiagonal `row − column = N − pass` (odd `pass`) with column steps, moving up and
+/// to the left from its bottom entry.
+///
+/// Every entry below that subdiagonal is already zero. So the step on columns `(m, m + 1)` that
+/// nulls row `r` needs to update only rows `0..=r`: below `r`, column `m` lies under the
+/// subdiagonal and column `m + 1` contains the entry nulled by the previous step.
+fn null_subdiagonal_from_right(work: &mut WorkMatrix, pass: usize, mzis: &mut Vec<Mzi>) {
+    let size = work.size();
+    for step in 0..pass {
+        let top = pass - 1 - step;
+        let row = size - 1 - step;
+        let (theta, phi) = right_nulling_phases(work.get(row, top), work.get(row, top + 1));
+        work.null_from_right(top, row + 1, theta, phi);
+        mzis.push(Mzi {
+            top,
+            column: 0,
+            theta,
+            phi,
+        });
+    }
+}
+
+/// Nulls the subdiagonal `row − column = N − pass` (even `pass`) with row steps, moving down and
+/// to the right from its top entry.
+///
+/// Step `j` acts on rows `(first + j, first + j + 1)` with `first = N − pass − 1` and nulls the
+/// entry in column `j`. Both rows are zero left of column `j`, so the step touches columns
+/// `j..N` only. Rather than stream two strided rows per step, the sweep visits each contiguous
+/// column once. It applies the steps already found, in order, to rows `first..N` of the column,
+/// and in column `j` it first finds step `j` from the entries that the earlier steps produced.
+fn null_subdiagonal_from_left(work: &mut WorkMatrix, pass: usize, mzis: &mut Vec<Mzi>) {
+    let size = work.size();
+    let first = size - pass - 1;
+    let mut rotations: Vec<[[Complex64; 2]; 2]> = Vec::with_capacity(pass);
+
+    // Columns go two at a time because each chain of rotations is a serial dependency through
+    // the shared entry, and two independent chains keep the floating-point units busy.
+    let mut column = 0;
+    while column + 1 < size {
+        let (left, right) = work.column_pair_mut(column, first..size);
+        rotate_chain_pair(&rotations, left, right);
+        if column < pass {
+            let rotation = null_chain_entry(left, column, first, mzis);
+            rotations.push(rotation);
+            let (upper, lower) = (right[column], right[column + 1]);
+            right[column] = rotation[0][0] * upper + rotation[0][1] * lower;
+            right[column + 1] = rotation[1][0] * upper + rotation[1][1] * lower;
+        }
+        if column + 1 < pass {
+            rotations.push(null_chain_entry(right, column + 1, first, mzis));
+        }
+        column += 2;
+    }
+    if column < size {
+        let chain = work.column_mut(column, first..size);
+        rotate_chain(&rotations, chain);
+        if column < pass {
+            rotations.push(null_chain_entry(chain, column, first, mzis));
+        }
+    }
+}
+
+/// Finds step `step` from the entries `chain[step]` and `chain[step + 1]` of the column it
+/// nulls, applies it there, records its MZI and returns its matrix.
+fn null_chain_entry(
+    chain: &mut [Complex64],
+    step: usize,
+    first: usize,
+    mzis: &mut Vec<Mzi>,
+) -> [[Complex64; 2]; 2] {
+    let (upper, lower) = (chain[step], chain[step + 1]);
+    let (theta, phi) = left_nulling_phases(upper, lower);
+    let rotation = mzi_coefficients(theta, phi);
+    chain[step] = rotation[0][0] * upper + rotation[0][1] * lower;
+    chain[step + 1] = Complex64::ZERO;
+    mzis.push(Mzi {
+        top: first + step,
+        column: 0,
+        theta,
+        phi,
+    });
+    rotation
+}
+
+/// Applies `rotations[j]` to the entry pair `(chain[j], chain[j + 1])` for j = 0, 1, … in turn.
+///
+/// Consecutive rotations share one entry, which stays in a local between them.
+fn rotate_chain(rotations: &[[[Complex64; 2]; 2]], chain: &mut [Complex64]) {
+    let chain = &mut chain[..=rotations.len()];
+    let mut carried = chain[0];
+    for (j, rotation) in rotations.iter().enumerate() {
+        let lower = chain[j + 1];
+        chain[j] = rotation[0][0] * carried + rotation[0][1] * lower;
+        carried = rotation[1][0] * carried + rotation[1][1] * lower;
+    }
+    chain[rotations.len()] = carried;
+}
+
+/// Does [`rotate_chain`] on two columns in lockstep.
+fn rotate_chain_pair(
+    rotations: &[[[Complex64; 2]; 2]],
+    left: &mut [Complex64],
+    right: &mut [Complex64],
+) {
+    let count = rotations.len();
+    let (left, right) = (&mut left[..=count], &mut right[..=count]);
+    let (mut carried_left, mut carried_right) = (left[0], right[0]);
+    for (j, rotation) in rotations.iter().enumerate() {
+        let (lower_left, lower_right) = (left[j + 1], right[j + 1]);
+        left[j] = rotation[0][0] * carried_left + rotation[0][1] * lower_left;
+        right[j] = rotation[0][0] * carried_right + rotation[0][1] * lower_right;
+        carried_left = rotation[1][0] * carried_left + rotation[1][1] * lower_left;
+        carried_right = rotation[1][0] * carried_right + rotation[1][1] * lower_right;
+    }
+    left[count] = carried_left;
+    right[count] = carried_right;
+}
+
+/// Rewrites `L⁻¹·D` as `D'·M'` for the left-hand MZI `L = left`, updating the diagonal of
+/// `D` in place and returning `M'`.
+fn move_through_diagonal(left: &Mzi, diagonal: &mut [Complex64]) -> Mzi {
+    let (theta, phi) = (left.theta, left.phi);
+    let (upper, lower) = (diagonal[left.top], diagonal[left.top + 1]);
+    let external_inverse = Complex64::from_polar(1.0, -phi);
+
+    // On the two modes of L = M(θ, φ), with D = diag(e^{iα}, e^{iβ}), c = cos(θ/2) and
+    // s = sin(θ/2):
+    //   L⁻¹·D        = e^{−iθ/2}·[[e^{i(α−φ)}·c, e^{i(β−φ)}·s], [−e^{iα}·s, e^{iβ}·c]]
+    //   D'·M(θ', φ') = e^{iθ'/2}·[[e^{i(α'+φ')}·c', −e^{iα'}·s'], [e^{i(β'+φ')}·s', e^{iβ'}·c']]
+    // The moduli match with θ' = θ, because both angles lie in [0, π]. Entry (1,1) then gives
+    // β' = β − θ, entry (0,1) gives α' = π + β − θ − φ, and entry (1,0) gives φ' = π + α − β.
+    // Entry (0,0) follows. When s = 0 the off-diagonal entries vanish and φ' is free, so
+    // φ' = 0 keeps a bar-state MZI at (0, 0) and its φ moves into α' = α − φ.
+    //
+    // The diagonal stays complex rather than a list of angles, so each update is one complex
+    // product with relative error near machine epsilon. For a permutation matrix, whose θ are
+    // all 0 or π, the diagonal entries then stay exactly ±1 or ±i.
+    if theta == 0.0 {
+        diagonal[left.top] = upper * external_inverse;
+        return Mzi {
+            top: left.top,
+            column: 0,
+            theta,
+            phi: 0.0,
+        };
+    }
+    let internal_inverse = half_internal_phase(theta).conj().powi(2);
+    diagonal[left.top] = -(internal_inverse * external_inverse * lower);
+    diagonal[left.top + 1] = internal_inverse * lower;
+    Mzi {
+        top: left.top,
+        column: 0,
+        theta,
+        phi: wrap_phase((-(upper * lower.conj())).arg()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::f64::consts::{PI, TAU};
+
+    use nalgebra::DMatrix;
+    use num_complex::Complex64;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::decompose::test_support::{
+        assert_phases_in_range, assert_quarter_turn, haar_unitary, max_abs_error,
+        permutation_matrix, random_diagonal_unitary,
+    };
+
+    #[test]
+    fn clements_identity_gives_zero_phases() {
+        for modes in [1, 2, 3, 4, 7] {
+            let mesh = clements(&DMatrix::identity(modes, modes));
+            assert_eq!(mesh.mzis.len(), modes * (modes - 1) / 2);
+            for mzi in &mesh.mzis {
+                assert_eq!(mzi.theta.to_bits(), 0.0f64.to_bits(), "{mzi:?}");
+                assert_eq!(mzi.phi.to_bits(), 0.0f64.to_bits(), "{mzi:?}");
+            }
+            for phase in &mesh.output_phases {
+                assert_eq!(phase.to_bits(), 0.0f64.to_bits());
+            }
+        }
+    }
+
+    #[test]
+    fn clements_single_mode() {
+        let phase = Complex64::from_polar(1.0, 2.5);
+        let mesh = clements(&DMatrix::from_element(1, 1, phase));
+        assert_eq!(mesh.modes, 1);
+        assert!(mesh.mzis.is_empty());
+        assert_eq!(mesh.columns(), 0);
+        assert!((mesh.output_phases[0] - 2.5).abs() < 1e-15);
+    }
+
+    #[test]
+    fn clements_empty_matrix() {
+        let mesh = clements(&DMatrix::zeros(0, 0));
+        assert_eq!(mesh.modes, 0);
+        assert!(mesh.mzis.is_empty());
+        assert!(mesh.output_phases.is_empty());
+    }
+
+    #[test]
+    fn clements_two_mode_cross() {
+        let (zero, unit) = (Complex64::ZERO, Complex64::ONE);
+        let cross = DMatrix::from_row_slice(2, 2, &[zero, unit, unit, zero]);
+        let mesh = clements(&cross);
+        assert_eq!(mesh.mzis.len(), 1);
+        assert_eq!(mesh.mzis[0].theta, PI);
+        assert_eq!(mesh.mzis[0].phi, 0.0);
+        assert!(max_abs_error(&mesh.matrix(), &cross) < 1e-15);
+    }
+
+    #[test]
+    fn clements_two_mode_global_phase() {
+        let u = DMatrix::identity(2, 2) * Complex64::from_polar(1.0, -1.0);
+        let mesh = clements(&u);
+        assert_eq!(mesh.mzis.len(), 1);
+        assert_eq!((mesh.mzis[0].theta, mesh.mzis[0].phi), (0.0, 0.0));
+        for phase in &mesh.output_phases {
+            assert!((phase - (TAU - 1.0)).abs() < 1e-15, "{phase}");
+        }
+        assert!(max_abs_error(&mesh.matrix(), &u) < 1e-15);
+    }
+
+    #[test]
+    fn clements_two_mode_haar() {
+        for seed in 0..32 {
+            let u = haar_unitary(2, seed);
+            let mesh = clements(&u);
+            assert_eq!(mesh.mzis.len(), 1);
+            assert!(max_abs_error(&mesh.matrix(), &u) < 1e-14, "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn clements_permutations_exact() {
+        for modes in [2, 3, 4, 5, 8, 13] {
+            let reversal: Vec<usize> = (0..modes).rev().collect();
+            let rotation: Vec<usize> = (0..modes).map(|k| (k + 1) % modes).collect();
+            let shuffled = crate::decompose::test_support::random_permutation(modes, modes as u64);
+            for permutation in [reversal, rotation, shuffled] {
+                let u = permutation_matrix(&permutation);
+                let mesh = clements(&u);
+                assert_phases_in_range(&mesh);
+                for mzi in &mesh.mzis {
+                    assert!(
+                        mzi.theta == 0.0 || mzi.theta == PI,
+                        "{permutation:?}: {mzi:?}"
+                    );
+                    assert_quarter_turn(mzi.phi);
+                }
+                mesh.output_phases
+                    .iter()
+                    .copied()
+                    .for_each(assert_quarter_turn);
+                // The phases are multiples of π/2, but e^{iπ} and cos(π/2) evaluate to within about
+                // 1e-16 of their true values, so each MZI adds up to that much in Mesh::matrix.
+                let error = max_abs_error(&mesh.matrix(), &u);
+                assert!(error < 1e-14, "{permutation:?}: error {error:e}");
+            }
+        }
+    }
+
+    #[test]
+    fn clements_diagonal_unitary_exact() {
+        for modes in [1, 2, 3, 6, 9] {
+            let u = random_diagonal_unitary(modes, 7 + modes as u64);
+            let mesh = clements(&u);
+            for mzi in &mesh.mzis {
+                assert_eq!((mzi.theta, mzi.phi), (0.0, 0.0));
+            }
+            assert!(max_abs_error(&mesh.matrix(), &u) < 1e-15);
+        }
+    }
+
+    #[test]
+    fn clements_rectangular_layout() {
+        for modes in 3..12 {
+            let mesh = clements(&haar_unitary(modes, modes as u64));
+            assert_eq!(mesh.columns(), modes, "modes {modes}");
+            assert_eq!(mesh.mzis.len(), modes * (modes - 1) / 2);
+            for mzi in &mesh.mzis {
+                assert_eq!(mzi.column % 2, mzi.top % 2, "modes {modes}: {mzi:?}");
+            }
+            for column in 0..modes {
+                let count = mesh.mzis.iter().filter(|mzi| mzi.column == column).count();
+                let expected = if column % 2 == 0 {
+                    modes / 2
+                } else {
+                    (modes - 1) / 2
+                };
+                assert_eq!(count, expected, "modes {modes}, column {column}");
+            }
+        }
+        assert_eq!(clements(&haar_unitary(2, 1)).columns(), 1);
+    }
+
+    #[test]
+    fn clements_propagation_order_respects_columns() {
+        let mesh = clements(&haar_unitary(9, 3));
+        let mut last_column = vec![None; mesh.modes];
+        for mzi in &mesh.mzis {
+            for mode in [mzi.top, mzi.top + 1] {
+                if let Some(previous) = last_column[mode] {
+                    assert!(mzi.column > previous, "{mzi:?} after column {previous}");
+                }
+                last_column[mode] = Some(mzi.column);
+            }
+        }
+    }
+
+    #[test]
+    fn clements_non_unitary_does_not_panic() {
+        let u = DMatrix::from_fn(4, 4, |row, column| {
+            Complex64::new(row as f64, column as f64 - 1.0)
+        });
+        let mesh = clements(&u);
+        assert_eq!(mesh.mzis.len(), 6);
+        assert_eq!(mesh.output_phases.len(), 4);
+        let zeros = clements(&DMatrix::zeros(3, 3));
+        assert_eq!(zeros.mzis.len(), 3);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn clements_reconstructs_haar(
+            modes in prop::sample::select(vec![1usize, 2, 3, 4, 7, 16]),
+            seed in any::<u64>(),
+        ) {
+            let u = haar_unitary(modes, seed);
+            let mesh = clements(&u);
+            prop_assert_eq!(mesh.mzis.len(), modes * (modes - 1) / 2);
+            assert_phases_in_range(&mesh);
+            let error = max_abs_error(&mesh.matrix(), &u);
+            prop_assert!(error <= 1e-12, "error {:e}", error);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(8))]
+
+        #[test]
+        fn clements_reconstructs_haar_64(seed in any::<u64>()) {
+            let u = haar_unitary(64, seed);
+            let mesh = clements(&u);
+            assert_phases_in_range(&mesh);
+            let error = max_abs_error(&mesh.matrix(), &u);
+            prop_assert!(error <= 1e-12, "error {:e}", error);
+        }
+    }
+}

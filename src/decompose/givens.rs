@@ -1,0 +1,280 @@
+//! Givens-style nulling steps and phase bookkeeping shared by the mesh decompositions.
+//!
+//! Each step picks the phases of one MZI so that applying it (or its inverse) to two adjacent
+//! rows or columns of the working matrix sets one entry to zero. A step touches only those two
+//! rows or columns, so a whole decomposition costs O(N³).
+
+use std::f64::consts::{PI, TAU};
+
+use nalgebra::DMatrix;
+use num_complex::Complex64;
+
+/// Distance below 2π within which a wrapped phase is taken to be 0, about one ulp of 2π.
+const WRAP_SNAP: f64 = 1e-15;
+
+/// Wraps a phase into `[0, 2π)`.
+///
+/// Values within [`WRAP_SNAP`] below 2π, and `-0.0`, map to `+0.0`, so rounding noise on a zero
+/// phase never shows up as 2π. NaN stays NaN.
+pub(super) fn wrap_phase(phase: f64) -> f64 {
+    let wrapped = phase.rem_euclid(TAU);
+    if wrapped >= TAU - WRAP_SNAP {
+        0.0
+    } else {
+        // Adding +0.0 turns -0.0 into +0.0 and leaves every other value unchanged.
+        wrapped + 0.0
+    }
+}
+
+/// Phases `(θ, φ)` of the MZI whose inverse, applied from the right to columns `m` and `m + 1`,
+/// zeroes the entry `target` of column `m` in a row whose column `m + 1` entry is `partner`.
+///
+/// Row-wise, `W·M(θ, φ)⁻¹` maps `(a, b)` to `e^{−iθ/2}·(e^{−iφ}·cos(θ/2)·a − sin(θ/2)·b, …)`,
+/// so the new `a` vanishes when `tan(θ/2) = |a|/|b|` and `φ = arg a − arg b`.
+pub(super) fn right_nulling_phases(target: Complex64, partner: Complex64) -> (f64, f64) {
+    if target == Complex64::ZERO {
+        return (0.0, 0.0);
+    }
+    let theta = 2.0 * target.norm().atan2(partner.norm());
+    if partner == Complex64::ZERO {
+        // θ = π nulls the entry for every φ, so φ takes its canonical value 0.
+        return (theta, 0.0);
+    }
+    (theta, wrap_phase(target.arg() - partner.arg()))
+}
+
+/// Phases `(θ, φ)` of the MZI that, applied from the left to rows `m` and `m + 1`, zeroes the
+/// entry `target` of row `m + 1` in a column whose row `m` entry is `partner`.
+///
+/// Column-wise, `M(θ, φ)·W` maps `(a, b)` to `(…, e^{iθ/2}·(e^{iφ}·sin(θ/2)·a + cos(θ/2)·b))`,
+/// so the new `b` vanishes when `tan(θ/2) = |b|/|a|` and `φ = π + arg b − arg a`.
+pub(super) fn left_nulling_phases(partner: Complex64, target: Complex64) -> (f64, f64) {
+    if target == Complex64::ZERO {
+        return (0.0, 0.0);
+    }
+    let theta = 2.0 * target.norm().atan2(partner.norm());
+    if partner == Complex64::ZERO {
+        return (theta, 0.0);
+    }
+    (theta, wrap_phase(PI + target.arg() - partner.arg()))
+}
+
+/// Returns `e^{iθ/2} = cos(θ/2) + i·sin(θ/2)`, exactly `i` in the cross state θ = π.
+///
+/// At θ = π, `(θ/2).cos()` evaluates to about 6e-17 instead of 0. That noise would land where a
+/// permutation matrix has exact zeros, and later steps would then null it with tiny nonzero θ
+/// instead of θ = 0.
+pub(super) fn half_internal_phase(theta: f64) -> Complex64 {
+    if theta == PI {
+        Complex64::I
+    } else {
+        let (sin, cos) = (theta / 2.0).sin_cos();
+        Complex64::new(cos, sin)
+    }
+}
+
+/// Returns `M(θ, φ)` as [`crate::ir::mzi_matrix`] does, but built on [`half_internal_phase`] so
+/// that the cross state has exact zeros on its diagonal.
+pub(super) fn mzi_coefficients(theta: f64, phi: f64) -> [[Complex64; 2]; 2] {
+    let common = half_internal_phase(theta);
+    let (cos, sin) = (common.re, common.im);
+    let external = Complex64::from_polar(1.0, phi);
+    [
+        [common * external * cos, -common * sin],
+        [common * external * sin, common * cos],
+    ]
+}
+
+/// Applies the 2×2 matrix `m` to each pair `(upper[k], lower[k])` seen as a column vector.
+#[inline]
+fn rotate_pairs(m: &[[Complex64; 2]; 2], upper: &mut [Complex64], lower: &mut [Complex64]) {
+    let [[a, b], [c, d]] = *m;
+    for (x, y) in upper.iter_mut().zip(lower.iter_mut()) {
+        let (top, bottom) = (*x, *y);
+        *x = a * top + b * bottom;
+        *y = c * top + d * bottom;
+    }
+}
+
+/// Square working matrix in column-major order, updated in place by the nulling steps.
+///
+/// Columns are contiguous, so column steps stream two slices. Row steps are applied one column
+/// at a time (see [`WorkMatrix::column_mut`]) to keep that access pattern.
+pub(super) struct WorkMatrix {
+    size: usize,
+    data: Vec<Complex64>,
+}
+
+impl WorkMatrix {
+    /// Copies the leading square block of `u`, which is all of `u` when it is square.
+    pub(super) fn new(u: &DMatrix<Complex64>) -> Self {
+        let size = u.nrows().min(u.ncols());
+        let data = u.view((0, 0), (size, size)).iter().copied().collect();
+        WorkMatrix { size, data }
+    }
+
+    pub(super) fn size(&self) -> usize {
+        self.size
+    }
+
+    pub(super) fn get(&self, row: usize, column: usize) -> Complex64 {
+        self.data[column * self.size + row]
+    }
+
+    /// Rows `rows` of one column.
+    pub(super) fn column_mut(
+        &mut self,
+        column: usize,
+        rows: std::ops::Range<usize>,
+    ) -> &mut [Complex64] {
+        let start = column * self.size;
+        &mut self.data[start + rows.start..start + rows.end]
+    }
+
+    /// Rows `rows` of the adjacent columns `left` and `left + 1`.
+    pub(super) fn column_pair_mut(
+        &mut self,
+        left: usize,
+        rows: std::ops::Range<usize>,
+    ) -> (&mut [Complex64], &mut [Complex64]) {
+        let size = self.size;
+        let (head, tail) = self.data.split_at_mut((left + 1) * size);
+        let left_start = left * size;
+        (
+            &mut head[left_start + rows.start..left_start + rows.end],
+            &mut tail[rows],
+        )
+    }
+
+    /// Replaces columns `top` and `top + 1` by `W·M(θ, φ)⁻¹` in rows `0..rows`, then sets the
+    /// entry `(rows − 1, top)` to exactly zero.
+    ///
+    /// The caller chooses `(θ, φ)` with [`right_nulling_phases`] for that entry and guarantees
+    /// that both columns are zero below `rows`, so the skipped rows would stay zero anyway.
+    ///
+    /// TODO: every pass streams each column it touches from memory once, which bounds the speed
+    /// at large N. Fusing several passes into one wavefront would reuse columns while cached.
+    pub(super) fn null_from_right(&mut self, top: usize, rows: usize, theta: f64, phi: f64) {
+        let (upper, lower) = self.column_pair_mut(top, 0..rows);
+        // M(0, 0) is the identity, so skipping it keeps sparse inputs exact.
+        if theta != 0.0 || phi != 0.0 {
+            // Row-wise, (W·M†)[r, top] = W[r, top]·conj(M₀₀) + W[r, top + 1]·conj(M₀₁), and
+            // likewise for top + 1, so each row pair is multiplied by the conjugate of M.
+            let conjugate = mzi_coefficients(theta, phi).map(|row| row.map(|z| z.conj()));
+            rotate_pairs(&conjugate, upper, lower);
+        }
+        upper[rows - 1] = Complex64::ZERO;
+    }
+
+    /// Diagonal entries, which hold the output phases once every off-diagonal entry is nulled.
+    pub(super) fn diagonal(&self) -> Vec<Complex64> {
+        (0..self.size).map(|k| self.get(k, k)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::mzi_matrix;
+
+    fn complex(re: f64, im: f64) -> Complex64 {
+        Complex64::new(re, im)
+    }
+
+    #[test]
+    fn wrap_phase_snaps_near_two_pi() {
+        assert_eq!(wrap_phase(TAU).to_bits(), 0.0f64.to_bits());
+        assert_eq!(wrap_phase(TAU - 1e-16).to_bits(), 0.0f64.to_bits());
+        assert_eq!(wrap_phase(-1e-17).to_bits(), 0.0f64.to_bits());
+        assert_eq!(wrap_phase(-0.0).to_bits(), 0.0f64.to_bits());
+        assert_eq!(wrap_phase(0.0).to_bits(), 0.0f64.to_bits());
+    }
+
+    #[test]
+    fn wrap_phase_keeps_range() {
+        for phase in [-7.0, -PI, -1.0, 0.5, PI, 4.0, 7.0, 100.0] {
+            let wrapped = wrap_phase(phase);
+            assert!(
+                (0.0..TAU).contains(&wrapped),
+                "{phase} wrapped to {wrapped}"
+            );
+            let turns = (phase - wrapped) / TAU;
+            assert!(
+                (turns - turns.round()).abs() < 1e-12,
+                "{phase} wrapped to {wrapped}"
+            );
+        }
+    }
+
+    #[test]
+    fn right_nulling_zeroes_target() {
+        let pairs = [
+            (complex(0.3, -0.4), complex(-0.5, 0.7)),
+            (complex(1.0, 0.0), complex(0.0, 0.0)),
+            (complex(0.0, 1e-3), complex(2.0, 0.0)),
+            (complex(-0.6, -0.1), complex(0.2, 0.9)),
+        ];
+        for (target, partner) in pairs {
+            let (theta, phi) = right_nulling_phases(target, partner);
+            assert!((0.0..=PI).contains(&theta));
+            assert!((0.0..TAU).contains(&phi));
+            let m = mzi_matrix(theta, phi);
+            let nulled = target * m[0][0].conj() + partner * m[0][1].conj();
+            assert!(nulled.norm() < 1e-15, "{target}, {partner}: {nulled}");
+        }
+    }
+
+    #[test]
+    fn left_nulling_zeroes_target() {
+        let pairs = [
+            (complex(0.3, -0.4), complex(-0.5, 0.7)),
+            (complex(0.0, 0.0), complex(1.0, 0.0)),
+            (complex(2.0, 0.0), complex(0.0, 1e-3)),
+            (complex(-0.6, -0.1), complex(0.2, 0.9)),
+        ];
+        for (partner, target) in pairs {
+            let (theta, phi) = left_nulling_phases(partner, target);
+            assert!((0.0..=PI).contains(&theta));
+            assert!((0.0..TAU).contains(&phi));
+            let m = mzi_matrix(theta, phi);
+            let nulled = m[1][0] * partner + m[1][1] * target;
+            assert!(nulled.norm() < 1e-15, "{partner}, {target}: {nulled}");
+        }
+    }
+
+    #[test]
+    fn mzi_coefficients_match_mzi_matrix() {
+        for (theta, phi) in [(0.0, 0.0), (PI, 0.0), (PI, 2.0), (0.4, 5.0), (3.0, 1.0)] {
+            let exact = mzi_coefficients(theta, phi);
+            let reference = mzi_matrix(theta, phi);
+            for (row, reference_row) in exact.iter().zip(&reference) {
+                for (entry, reference_entry) in row.iter().zip(reference_row) {
+                    assert!(
+                        (entry - reference_entry).norm() < 1e-15,
+                        "θ = {theta}, φ = {phi}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn mzi_coefficients_cross_state_exact() {
+        let [[a, b], [c, d]] = mzi_coefficients(PI, 0.0);
+        assert_eq!(a, Complex64::ZERO);
+        assert_eq!(b, -Complex64::I);
+        assert_eq!(c, Complex64::I);
+        assert_eq!(d, Complex64::ZERO);
+    }
+
+    #[test]
+    fn nulling_zero_target_is_bar_state() {
+        let partner = complex(0.6, 0.8);
+        assert_eq!(right_nulling_phases(Complex64::ZERO, partner), (0.0, 0.0));
+        assert_eq!(left_nulling_phases(partner, Complex64::ZERO), (0.0, 0.0));
+        assert_eq!(
+            right_nulling_phases(Complex64::ZERO, Complex64::ZERO),
+            (0.0, 0.0)
+        );
+    }
+}
