@@ -146,7 +146,7 @@ fn dump_matrix(out: &mut String, matrix: &CMatrix, options: &DumpOptions) {
             .map(|z| {
                 let re = format_number(z.re, options.decimals);
                 let im = format_number(z.im.abs(), options.decimals);
-                let sign = if z.im < 0.0 && im.trim_start_matches(['0', '.']) != "" {
+                let sign = if z.im < 0.0 && !im.trim_start_matches(['0', '.']).is_empty() {
                     '-'
                 } else {
                     '+'

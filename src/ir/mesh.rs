@@ -33,9 +33,10 @@ pub struct Mzi {
 /// Mesh topology, chosen by `target photonic(mesh = …)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MeshKind {
-    /// Rectangular mesh of Clements et al. (2016): depth N, balanced path lengths.
+    /// Rectangular mesh of Clements et al. (2016): N columns for N ≥ 3, balanced path
+    /// lengths.
     Clements,
-    /// Triangular mesh of Reck et al. (1994): depth 2N − 3.
+    /// Triangular mesh of Reck et al. (1994): 2N − 3 columns for N ≥ 2.
     Reck,
 }
 
@@ -56,9 +57,15 @@ pub struct Mesh {
 
 /// Returns the 2×2 transfer matrix `M(θ, φ)` of one MZI, row-major.
 pub fn mzi_matrix(theta: f64, phi: f64) -> [[Complex64; 2]; 2] {
-    let common = Complex64::from_polar(1.0, theta / 2.0);
+    // `cos(π/2)` is 6e-17 in floating point; the cross state is common enough (permutations)
+    // to deserve exact zeros.
+    let (sin, cos) = if theta == std::f64::consts::PI {
+        (1.0, 0.0)
+    } else {
+        (theta / 2.0).sin_cos()
+    };
+    let common = Complex64::new(cos, sin);
     let external = Complex64::from_polar(1.0, phi);
-    let (sin, cos) = (theta / 2.0).sin_cos();
     [
         [common * external * cos, -common * sin],
         [common * external * sin, common * cos],

@@ -118,7 +118,8 @@ pub fn validate(network: &Network, stage: Stage) -> Result<(), ValidationError> 
                 let identity = nalgebra::DMatrix::identity(width, width);
                 let deviation =
                     crate::linalg::max_abs_diff(&(matrix.adjoint() * matrix), &identity);
-                if !(deviation <= UNITARY_TOLERANCE) {
+                // Written so that a NaN deviation fails too.
+                if deviation.is_nan() || deviation > UNITARY_TOLERANCE {
                     return fail(format!("matrix deviates from unitary by {deviation:e}"));
                 }
             }
