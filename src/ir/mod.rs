@@ -19,6 +19,7 @@
 //! - Every operation keeps the span of the `.pnn` layer (or `output` statement) it came from,
 //!   so a diagnostic raised in a late stage still points at the source.
 
+pub mod circuit;
 pub mod mesh;
 pub mod network;
 pub mod validate;
