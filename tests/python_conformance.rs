@@ -497,6 +497,34 @@ fn unreadable_input_exits_with_usage_error() {
 }
 
 #[test]
+fn float16_input_exits_with_usage_error() {
+    let Some(workspace) = Workspace::new() else {
+        return;
+    };
+    let source = workspace.write("small.pnn", SMALL.as_bytes());
+    workspace.build(&source);
+    let input = workspace.path("half.npy");
+    let program = "import sys, numpy\nnumpy.save(sys.argv[1], numpy.ones((1, 3), numpy.float16))";
+    let saved = Command::new(&workspace.python)
+        .args(["-c", program])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_success(&saved, "saving a float16 array");
+
+    // pnnc reads no float16, so the script rejects it too.
+    let from_pnnc = workspace.pnnc_run(&source, &["--input", input.to_str().unwrap()]);
+    assert_eq!(from_pnnc.status.code(), Some(2));
+    let output = workspace.python_run("small", &["--input", input.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("unsupported element type `<f2`"),
+        "unexpected message: {stderr}"
+    );
+}
+
+#[test]
 fn non_finite_input_exits_with_usage_error() {
     let Some(workspace) = Workspace::new() else {
         return;

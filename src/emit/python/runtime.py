@@ -214,12 +214,17 @@ def _read_csv(path):
     return np.array(rows, dtype=np.complex128).reshape(len(rows), columns)
 
 
+# Element sizes in bytes that pnnc reads, by NumPy dtype kind: bool, signed and unsigned
+# integers, float32/64 and complex64/128. float16 and extended precision are rejected.
+_NPY_ITEM_SIZES = {"b": (1,), "i": (1, 2, 4, 8), "u": (1, 2, 4, 8), "f": (4, 8), "c": (8, 16)}
+
+
 def _read_npy(path):
     array = np.load(path, allow_pickle=False)
     if not isinstance(array, np.ndarray):
         array.close()
         raise ValueError("the file is a .npz archive, not a .npy array")
-    if array.dtype.kind not in "biufc":
+    if array.dtype.itemsize not in _NPY_ITEM_SIZES.get(array.dtype.kind, ()):
         raise ValueError(f"unsupported element type `{array.dtype.str}`")
     return array.astype(np.complex128)
 
