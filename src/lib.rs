@@ -60,6 +60,7 @@ pub mod lower;
 pub mod simulate;
 pub mod source;
 pub mod syntax;
+pub mod synthesize;
 
 pub use driver::{Compilation, CompileError, Compiler, Failure, Options};
 pub use emit::{Artifact, EmitError, EmitKind};
