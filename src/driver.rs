@@ -1,4 +1,4 @@
-//! The compilation pipeline: parse, check, lower, decompose, validate.
+//! The compilation pipeline: parse, check, lower, decompose or synthesize, validate.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -7,10 +7,11 @@ use crate::check;
 use crate::decompose;
 use crate::diagnostics::{self, Diagnostic};
 use crate::emit::{self, Artifact, EmitError, EmitKind};
-use crate::ir::{Compiled, Module, Op, OpKind, Target};
+use crate::ir::{Circuit, Compiled, Module, Op, OpKind, Target};
 use crate::lower;
 use crate::source::SourceMap;
 use crate::syntax;
+use crate::synthesize;
 
 /// Settings of one compilation.
 #[derive(Debug, Clone, Default)]
@@ -123,7 +124,8 @@ impl Compiler {
 
         let lowered = lower::lower(&checked.networks);
         let decomposed = decompose_module(&lowered);
-        let compiled = match Compiled::new(decomposed) {
+        let synthesized = synthesize_module(&decomposed);
+        let compiled = match Compiled::new(synthesized) {
             Ok(compiled) => compiled,
             Err(error) => {
                 let diagnostic = Diagnostic::error(
@@ -150,11 +152,13 @@ impl Compiler {
     }
 }
 
-/// Replaces every unitary by an MZI mesh of the network's target topology.
+/// Replaces every unitary of a photonic network by an MZI mesh of the target topology.
 pub fn decompose_module(module: &Module) -> Module {
     let mut module = module.clone();
     for network in &mut module.networks {
-        let Target::Photonic(target) = &network.target;
+        let Target::Photonic(target) = &network.target else {
+            continue;
+        };
         let kind = target.mesh;
         for op in &mut network.ops {
             if let OpKind::Unitary(matrix) = &op.kind {
@@ -172,6 +176,73 @@ pub fn decompose_module(module: &Module) -> Module {
         }
     }
     module
+}
+
+/// Synthesizes every qubit unitary of a quantum network into gates, translates every
+/// circuit into the target basis and merges consecutive circuits into one.
+pub fn synthesize_module(module: &Module) -> Module {
+    let mut module = module.clone();
+    for network in &mut module.networks {
+        let Target::Quantum(target) = &network.target else {
+            continue;
+        };
+        let basis = target.basis;
+        let qubits = network.qubits;
+        let mut ops: Vec<Op> = Vec::with_capacity(network.ops.len());
+        for op in network.ops.drain(..) {
+            let circuit = match &op.kind {
+                OpKind::QubitUnitary {
+                    matrix,
+                    qubits: operands,
+                } => {
+                    log::debug!(
+                        "synthesizing the {}-qubit unitary of layer `{}`",
+                        operands.len(),
+                        op.layer
+                    );
+                    let local = synthesize_unitary(matrix);
+                    let mut circuit = Circuit::new(qubits);
+                    circuit.append_mapped(&local, operands);
+                    circuit
+                }
+                OpKind::Circuit(circuit) => circuit.clone(),
+                _ => {
+                    ops.push(op);
+                    continue;
+                }
+            };
+            let translated = synthesize::basis::translate(&circuit, basis);
+            // Consecutive circuits of one layer merge; circuits of different layers stay
+            // apart so that every operation keeps the span of its layer.
+            match ops.last_mut() {
+                Some(Op {
+                    kind: OpKind::Circuit(previous),
+                    layer,
+                    ..
+                }) if *layer == op.layer => {
+                    previous.append_mapped(&translated, &(0..qubits).collect::<Vec<_>>());
+                }
+                _ => ops.push(Op {
+                    kind: OpKind::Circuit(translated),
+                    ..op
+                }),
+            }
+        }
+        network.ops = ops;
+    }
+    module
+}
+
+/// Synthesizes a 2^n × 2^n unitary into one-qubit gates and CX, global phase included: Euler
+/// angles for one qubit, the KAK decomposition for two, the quantum Shannon decomposition
+/// beyond.
+fn synthesize_unitary(u: &crate::ir::CMatrix) -> Circuit {
+    match u.nrows() {
+        2 => synthesize::euler::u3_circuit(u),
+        4 => synthesize::two_qubit::two_qubit_cx(u),
+        // NOTE: placeholder until the quantum Shannon decomposition lands.
+        _ => unimplemented!("n-qubit synthesis is being written"),
+    }
 }
 
 impl Compilation {

@@ -424,7 +424,7 @@ fn lowered_network_matches_simulator() {
         .compile_source("mixed.pnn", MIXED)
         .unwrap();
     let network = &compilation.lowered.networks[0];
-    let script = pnn::emit::python::script(network, &Default::default());
+    let script = pnn::emit::python::script(network, &Default::default()).unwrap();
     workspace.write("mixed.py", script.as_bytes());
 
     let inputs = Random(6).complex_matrix(10, 3);

@@ -127,6 +127,35 @@ pub enum CheckError {
         span: Span,
         help: String,
     },
+    /// `cx q[0], q[5];` on a 3-qubit register.
+    QubitOutOfRange {
+        index: usize,
+        width: usize,
+        span: Span,
+    },
+    /// `cx q[1], q[1];` or `qubits = [0, 0]`.
+    RepeatedQubit {
+        index: usize,
+        /// Position of the repeat among the operands.
+        position: usize,
+        span: Span,
+    },
+    /// `cx q[0];` or `rz q[0];`: the wrong number of qubits or parameters for a gate.
+    GateArity {
+        gate: String,
+        qubits: usize,
+        params: usize,
+        found_qubits: usize,
+        found_params: usize,
+        span: Span,
+    },
+    /// `cx` in a network whose basis has no two-qubit gate, e.g. `basis = [u3]`.
+    BasisCannotExpress {
+        what: String,
+        basis: String,
+        span: Span,
+        basis_span: Span,
+    },
     /// `input q: qubit[3]` in a photonic network.
     TargetMismatch {
         found: String,
@@ -170,6 +199,10 @@ impl CheckError {
             CheckError::TypeMismatch { .. } => "E0013",
             CheckError::InvalidValue { .. } => "E0014",
             CheckError::TargetMismatch { .. } => "E0015",
+            CheckError::QubitOutOfRange { .. } => "E0016",
+            CheckError::RepeatedQubit { .. } => "E0017",
+            CheckError::GateArity { .. } => "E0018",
+            CheckError::BasisCannotExpress { .. } => "E0019",
         }
     }
 
@@ -337,6 +370,49 @@ impl CheckError {
             } => Diagnostic::error(code, message.clone(), *span)
                 .with_label(label.clone())
                 .with_help(help.clone()),
+            CheckError::QubitOutOfRange { index, width, span } => Diagnostic::error(
+                code,
+                format!("qubit index {index} is out of range for a register of {width} qubits"),
+                *span,
+            )
+            .with_label(format!("valid indices are 0 to {}", width.saturating_sub(1)))
+            .with_help("use an index below the register width, or widen the input"),
+            CheckError::RepeatedQubit {
+                index,
+                position,
+                span,
+            } => Diagnostic::error(code, format!("qubit {index} appears twice in one gate"), *span)
+                .with_label(format!("operand {position} repeats qubit {index}"))
+                .with_help("a gate acts on distinct qubits: use another qubit for this operand"),
+            CheckError::GateArity {
+                gate,
+                qubits,
+                params,
+                found_qubits,
+                found_params,
+                span,
+            } => Diagnostic::error(
+                code,
+                format!(
+                    "`{gate}` takes {} and {}, found {} and {}",
+                    plural(*qubits, "qubit"),
+                    plural(*params, "parameter"),
+                    plural(*found_qubits, "qubit"),
+                    plural(*found_params, "parameter")
+                ),
+                *span,
+            )
+            .with_label("wrong number of operands or parameters")
+            .with_help(gate_usage(gate, *qubits, *params)),
+            CheckError::BasisCannotExpress {
+                what,
+                basis,
+                span,
+                basis_span,
+            } => Diagnostic::error(code, format!("the basis {basis} cannot express {what}"), *span)
+                .with_label(format!("needs an entangling gate, which {basis} lacks"))
+                .with_secondary(*basis_span, "basis chosen here")
+                .with_help("add a two-qubit gate to the basis, e.g. `basis = [u3, cx]`"),
             CheckError::TargetMismatch {
                 found,
                 target,
@@ -371,6 +447,25 @@ impl CheckWarning {
                 .with_help("save the matrix in float64 and re-orthonormalize it to silence this warning"),
         }
     }
+}
+
+/// Returns "1 qubit", "2 qubits", "0 parameters".
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Returns an example call of a gate with the right operand and parameter counts.
+fn gate_usage(gate: &str, qubits: usize, params: usize) -> String {
+    let params = match params {
+        0 => String::new(),
+        n => format!("({})", vec!["pi / 2"; n].join(", ")),
+    };
+    let operands: Vec<String> = (0..qubits).map(|i| format!("q[{i}]")).collect();
+    format!("write `{gate}{params} {};`", operands.join(", "))
 }
 
 /// Returns `items` as "`a`, `b` or `c`".

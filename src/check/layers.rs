@@ -10,7 +10,7 @@ use super::target::symbol;
 use super::value::{Evaluator, Value, type_mismatch};
 use crate::ir::{Activation, CMatrix};
 use crate::source::Span;
-use crate::syntax::ast::{Call, Expr};
+use crate::syntax::ast::{Call, Expr, GateStmt};
 
 /// Layer kinds of photonic networks.
 pub const KINDS: [&str; 6] = [
@@ -82,10 +82,12 @@ pub struct LayerContext<'a> {
     pub source: &'a str,
     /// Definition site of that signal.
     pub source_span: Span,
+    /// Gate statements of a `circuit` layer.
+    pub body: Option<&'a [GateStmt]>,
 }
 
 impl LayerContext<'_> {
-    fn argument(&self, name: &str) -> &Expr {
+    pub fn argument(&self, name: &str) -> &Expr {
         self.bound
             .get(name)
             .expect("the signature binds every positional parameter")
@@ -176,6 +178,20 @@ fn unitary(
         format!("the matrix is {0}×{0}", matrix.ncols()),
         expr.span,
     )?;
+    let matrix = check_unitary_matrix(layer, evaluator, matrix, expr, warnings)?;
+    let width = matrix.ncols();
+    Ok((LayerKind::Unitary(matrix), Some(width)))
+}
+
+/// Checks that a matrix is unitary within the layer's `tolerance` (or the default) and returns
+/// it, replaced by its nearest unitary when it deviates by more than rounding.
+pub fn check_unitary_matrix(
+    layer: &LayerContext,
+    evaluator: &Evaluator,
+    matrix: CMatrix,
+    expr: &Expr,
+    warnings: &mut Vec<CheckWarning>,
+) -> Result<CMatrix, CheckError> {
     let tolerance = match layer.bound.get("tolerance") {
         Some(expr) => {
             let value = evaluator.real(expr)?;
@@ -199,7 +215,7 @@ fn unitary(
             tolerance,
         });
     }
-    let matrix = if deviation > 1e-12 {
+    Ok(if deviation > 1e-12 {
         if deviation > PROJECTION_WARNING {
             warnings.push(CheckWarning::ProjectedToUnitary {
                 span: expr.span,
@@ -210,9 +226,7 @@ fn unitary(
         nearest_unitary(&matrix)
     } else {
         matrix
-    };
-    let width = matrix.ncols();
-    Ok((LayerKind::Unitary(matrix), Some(width)))
+    })
 }
 
 /// Returns the default bound on ‖U†U − I‖ for an N×N `unitary` matrix: 1e-6·N, loose
@@ -238,7 +252,7 @@ pub fn nearest_unitary(matrix: &CMatrix) -> CMatrix {
     u * v_t
 }
 
-fn matrix(evaluator: &Evaluator, expr: &Expr) -> Result<CMatrix, CheckError> {
+pub fn matrix(evaluator: &Evaluator, expr: &Expr) -> Result<CMatrix, CheckError> {
     match evaluator.eval(expr)? {
         Value::Matrix(matrix) if matrix.nrows() > 0 && matrix.ncols() > 0 => Ok(matrix),
         Value::Matrix(matrix) => Err(CheckError::BadShape {
@@ -246,6 +260,13 @@ fn matrix(evaluator: &Evaluator, expr: &Expr) -> Result<CMatrix, CheckError> {
             found: format!("a {}×{} matrix", matrix.nrows(), matrix.ncols()),
             span: expr.span,
         }),
+        Value::List(items) if items.iter().all(|item| matches!(item, Value::Matrix(_))) => {
+            Err(CheckError::BadShape {
+                expected: "a matrix (2-D array)".into(),
+                found: format!("a stack of {} matrices (3-D array)", items.len()),
+                span: expr.span,
+            })
+        }
         other => Err(type_mismatch("a matrix", &other, expr)),
     }
 }

@@ -8,11 +8,13 @@
 mod error;
 mod layers;
 mod network;
+mod quantum;
 mod signature;
 mod target;
 mod value;
 
 pub use error::{CheckError, CheckWarning};
+pub use quantum::CheckedGate;
 pub use value::{Scope, Value};
 
 use std::path::Path;
@@ -43,6 +45,8 @@ pub struct CheckedNetwork {
     pub output_span: Span,
     /// Whether the output is `detect(…)` of the last layer.
     pub output_detect: bool,
+    /// Whether the output is `measure(…)` of the last layer.
+    pub output_measure: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +72,16 @@ pub enum LayerKind {
     Activation(Activation),
     /// `detect(x)`
     Detect,
+    /// `unitary(q, U, qubits = […])` in a quantum network: U is 2^k × 2^k for the k listed
+    /// qubits (all live qubits when the list is omitted), indices relative to the input.
+    QubitUnitary { matrix: CMatrix, qubits: Vec<usize> },
+    /// `circuit(q) { … }`, operands relative to the input register.
+    Circuit(Vec<CheckedGate>),
+    /// `perceptrons(q, …)`: one 2^(m+1)-dimensional unitary per perceptron, on the m input
+    /// qubits (operands 0 … m − 1) and the perceptron's output qubit (operand m).
+    Perceptrons(Vec<CMatrix>),
+    /// `measure(q)`
+    Measure,
 }
 
 /// Checks a parsed file. `base_dir` resolves relative paths in `load(…)`.

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::error::{CheckError, CheckWarning};
 use super::layers::{self, LayerContext};
+use super::quantum;
 use super::target;
 use super::value::{Evaluator, Scope};
 use super::{CheckedLayer, CheckedNetwork};
@@ -63,6 +64,8 @@ struct Signal {
 
 pub struct NetworkChecker<'a> {
     decl: &'a ast::Network,
+    /// Whether the network is quantum, which selects the layer kinds.
+    quantum: bool,
     scope: Scope,
     base_dir: &'a Path,
     pub errors: Vec<CheckError>,
@@ -73,6 +76,7 @@ impl<'a> NetworkChecker<'a> {
     pub fn new(decl: &'a ast::Network, scope: Scope, base_dir: &'a Path) -> Self {
         NetworkChecker {
             decl,
+            quantum: false,
             scope,
             base_dir,
             errors: Vec::new(),
@@ -110,7 +114,7 @@ impl<'a> NetworkChecker<'a> {
             .collect();
 
         for decl in &statements.layers {
-            let (signal, layer) = self.check_layer(decl, &signals, &later);
+            let (signal, layer) = self.check_layer(decl, &signals, &later, target.as_ref());
             signals.insert(decl.name.name.clone(), signal);
             order.push(decl.name.name.clone());
             if let Some(layer) = layer {
@@ -157,7 +161,7 @@ impl<'a> NetworkChecker<'a> {
         if !self.errors.is_empty() {
             return None;
         }
-        let (target, input, output_decl, (_, output_detect)) =
+        let (target, input, output_decl, (_, wrap)) =
             (target?, input?, statements.output?, output?);
         let layers = chain
             .iter()
@@ -170,7 +174,8 @@ impl<'a> NetworkChecker<'a> {
             input,
             layers,
             output_span: output_decl.span,
-            output_detect,
+            output_detect: wrap == OutputWrap::Detect,
+            output_measure: wrap == OutputWrap::Measure,
         })
     }
 
@@ -214,6 +219,16 @@ impl<'a> NetworkChecker<'a> {
             "target" => "target photonic(mesh = clements)",
             "input" => "input x: optical[4]",
             _ => "output x",
+        };
+        // Statements are collected before the target is checked, so the input type decides
+        // between the photonic and the quantum examples.
+        let quantum_input = statements
+            .input
+            .is_some_and(|input| input.ty.name == "qubit");
+        let example = |statement| match (statement, quantum_input) {
+            ("target", true) => "target quantum(basis = [u3, cx])",
+            ("input", true) => "input q: qubit[2]",
+            _ => example(statement),
         };
         for (statement, present) in [
             ("target", statements.target.is_some()),
@@ -262,23 +277,33 @@ impl<'a> NetworkChecker<'a> {
     fn check_input(&mut self, decl: &ast::InputDecl, target: Option<&Target>) -> Option<Input> {
         let ty = decl.ty.name.as_str();
         match (ty, target) {
-            ("optical", _) => {}
             ("qubit", Some(Target::Photonic(photonic))) => {
                 self.errors.push(CheckError::TargetMismatch {
                     found: "a qubit input".into(),
                     target: "photonic".into(),
                     span: decl.ty.span,
                     target_span: photonic.span,
-                    help: "declare the input as `optical[N]`".into(),
+                    help: "declare the input as `optical[N]`, or use `target quantum(…)`".into(),
                 });
                 return None;
             }
+            ("optical", Some(Target::Quantum(quantum))) => {
+                self.errors.push(CheckError::TargetMismatch {
+                    found: "an optical input".into(),
+                    target: "quantum".into(),
+                    span: decl.ty.span,
+                    target_span: quantum.span,
+                    help: "declare the input as `qubit[N]`, or use `target photonic(…)`".into(),
+                });
+                return None;
+            }
+            ("optical" | "qubit", _) => {}
             _ => {
                 self.errors.push(CheckError::UnknownName {
                     name: ty.to_string(),
                     expected: "input type",
                     span: decl.ty.span,
-                    candidates: vec!["optical".into()],
+                    candidates: vec!["optical".into(), "qubit".into()],
                 });
                 return None;
             }
@@ -300,21 +325,45 @@ impl<'a> NetworkChecker<'a> {
         decl: &ast::LayerDecl,
         signals: &HashMap<String, Signal>,
         later: &HashMap<&str, Span>,
+        target: Option<&Target>,
     ) -> (Signal, Option<CheckedLayer>) {
         let failed = |source| Signal {
             width: None,
             span: decl.span,
             source,
         };
-        let Some(signature) = layers::signature(&decl.call.callee.name) else {
+        let (signature, kinds) = if self.quantum {
+            (
+                quantum::signature(&decl.call.callee.name),
+                &quantum::KINDS[..],
+            )
+        } else {
+            (
+                layers::signature(&decl.call.callee.name),
+                &layers::KINDS[..],
+            )
+        };
+        let Some(signature) = signature else {
             self.errors.push(CheckError::UnknownName {
                 name: decl.call.callee.name.clone(),
-                expected: "layer kind",
+                expected: if self.quantum {
+                    "quantum layer kind"
+                } else {
+                    "photonic layer kind"
+                },
                 span: decl.call.callee.span,
-                candidates: layers::KINDS.iter().map(|kind| kind.to_string()).collect(),
+                candidates: kinds.iter().map(|kind| kind.to_string()).collect(),
             });
             return (failed(None), None);
         };
+        if decl.body.is_some() && decl.call.callee.name != "circuit" {
+            self.errors.push(CheckError::UnexpectedArgument {
+                call: decl.call.callee.name.clone(),
+                span: decl.span,
+                usage: signature.usage,
+            });
+            return (failed(None), None);
+        }
         let bound = match signature.bind(&decl.call) {
             Ok(bound) => bound,
             Err(error) => {
@@ -335,12 +384,25 @@ impl<'a> NetworkChecker<'a> {
             width,
             source: &source,
             source_span: source_signal.span,
+            body: decl.body.as_deref(),
         };
         let evaluator = Evaluator {
             scope: &self.scope,
             base_dir: self.base_dir,
         };
-        let result = layers::check_layer(&context, &evaluator, &mut self.warnings);
+        let result = if self.quantum {
+            quantum::check_layer(&context, &evaluator, &mut self.warnings).and_then(|checked| {
+                match target {
+                    Some(Target::Quantum(quantum_target)) => {
+                        quantum::check_basis(&checked.0, quantum_target, decl.span)?;
+                        Ok(checked)
+                    }
+                    _ => Ok(checked),
+                }
+            })
+        } else {
+            layers::check_layer(&context, &evaluator, &mut self.warnings)
+        };
         match self.record(result) {
             // After an error upstream the layer is checked but not kept.
             Some(_) if width.is_none() => (failed(Some(source)), None),
@@ -401,27 +463,37 @@ impl<'a> NetworkChecker<'a> {
         None
     }
 
-    /// Checks `output NAME` or `output detect(NAME)`; returns the name and whether the
-    /// output is detected.
+    /// Checks `output NAME`, `output detect(NAME)` (photonic) or `output measure(NAME)`
+    /// (quantum); returns the name and the wrapping call.
     fn check_output(
         &mut self,
         decl: &ast::OutputDecl,
         signals: &HashMap<String, Signal>,
         later: &HashMap<&str, Span>,
-    ) -> Option<(String, bool)> {
+    ) -> Option<(String, OutputWrap)> {
+        let (wrap_name, wrap) = if self.quantum {
+            ("measure", OutputWrap::Measure)
+        } else {
+            ("detect", OutputWrap::Detect)
+        };
         match &decl.value.kind {
             ExprKind::Name(_) => self
                 .resolve(&decl.value, signals, later, decl.span)
-                .map(|name| (name, false)),
-            ExprKind::Call(call) if call.callee.name == "detect" => {
-                let bound = self.record(layers::signature("detect")?.bind(call))?;
+                .map(|name| (name, OutputWrap::None)),
+            ExprKind::Call(call) if call.callee.name == wrap_name => {
+                let signature = if self.quantum {
+                    quantum::signature(wrap_name)?
+                } else {
+                    layers::signature(wrap_name)?
+                };
+                let bound = self.record(signature.bind(call))?;
                 let source = bound.get("input")?;
                 self.resolve(source, signals, later, decl.span)
-                    .map(|name| (name, true))
+                    .map(|name| (name, wrap))
             }
             _ => {
                 self.errors.push(CheckError::TypeMismatch {
-                    expected: "a layer name or `detect(NAME)`".into(),
+                    expected: format!("a layer name or `{wrap_name}(NAME)`"),
                     found: "another expression".into(),
                     span: decl.value.span,
                 });
@@ -429,6 +501,14 @@ impl<'a> NetworkChecker<'a> {
             }
         }
     }
+}
+
+/// What the `output` statement wraps around its layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OutputWrap {
+    None,
+    Detect,
+    Measure,
 }
 
 #[derive(Default)]

@@ -1,11 +1,23 @@
 //! Checks of `target KIND(OPTION = VALUE, …)`.
 
 use super::error::CheckError;
-use crate::ir::{MeshKind, PhotonicTarget, Target};
+use crate::ir::{MeshKind, PhotonicTarget, QuantumTarget, Target};
 use crate::syntax::ast::{ExprKind, TargetDecl};
+use crate::synthesize::basis::Basis;
 
 /// Target kinds pnn compiles for.
-pub const TARGETS: [&str; 1] = ["photonic"];
+pub const TARGETS: [&str; 2] = ["photonic", "quantum"];
+
+const QUANTUM_OPTIONS: [&str; 1] = ["basis"];
+
+/// Supported gate bases, as sets of names, with whether they contain an entangling gate.
+const BASES: [(&[&str], Basis, bool); 5] = [
+    (&["u3", "cx"], Basis::U3Cx, true),
+    (&["rz", "sx", "x", "cx"], Basis::RzSxXCx, true),
+    (&["u3", "cz"], Basis::U3Cz, true),
+    (&["u3"], Basis::U3Cx, false),
+    (&["rz", "sx", "x"], Basis::RzSxXCx, false),
+];
 
 const PHOTONIC_OPTIONS: [&str; 1] = ["mesh"];
 const MESHES: [&str; 2] = ["clements", "reck"];
@@ -13,6 +25,7 @@ const MESHES: [&str; 2] = ["clements", "reck"];
 pub fn check_target(decl: &TargetDecl) -> Result<Target, CheckError> {
     match decl.kind.name.as_str() {
         "photonic" => photonic(decl).map(Target::Photonic),
+        "quantum" => quantum(decl).map(Target::Quantum),
         other => Err(CheckError::UnknownName {
             name: other.to_string(),
             expected: "target",
@@ -59,6 +72,73 @@ fn photonic(decl: &TargetDecl) -> Result<PhotonicTarget, CheckError> {
     }
     Ok(PhotonicTarget {
         mesh,
+        span: decl.span,
+    })
+}
+
+fn quantum(decl: &TargetDecl) -> Result<QuantumTarget, CheckError> {
+    let mut chosen = (Basis::U3Cx, true, "[u3, cx]".to_string());
+    for option in &decl.options {
+        let Some(name) = &option.name else {
+            return Err(CheckError::TypeMismatch {
+                expected: "a named option such as `basis = [u3, cx]`".into(),
+                found: "a positional argument".into(),
+                span: option.span,
+            });
+        };
+        if name.name != "basis" {
+            return Err(CheckError::UnknownOption {
+                option: name.name.clone(),
+                context: "`target quantum`".into(),
+                span: name.span,
+                valid: QUANTUM_OPTIONS.to_vec(),
+            });
+        }
+        let invalid = |found: String| CheckError::InvalidChoice {
+            option: "basis".into(),
+            found,
+            span: option.value.span,
+            valid: vec![
+                "[u3, cx]",
+                "[rz, sx, x, cx]",
+                "[u3, cz]",
+                "[u3]",
+                "[rz, sx, x]",
+            ],
+        };
+        let ExprKind::List(items) = &option.value.kind else {
+            return Err(invalid(
+                symbol(&option.value.kind).unwrap_or("…").to_string(),
+            ));
+        };
+        let mut names = Vec::new();
+        for item in items {
+            match symbol(&item.kind) {
+                // `u` is the OpenQASM 3 name of `u3`.
+                Some("u") => names.push("u3"),
+                Some(name) => names.push(name),
+                None => return Err(invalid("…".to_string())),
+            }
+        }
+        let text = format!("[{}]", names.join(", "));
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let matched = BASES.iter().find(|(set, ..)| {
+            let mut set = set.to_vec();
+            set.sort_unstable();
+            set == sorted
+        });
+        match matched {
+            Some((_, basis, entangling)) => chosen = (*basis, *entangling, text),
+            None => return Err(invalid(text)),
+        }
+    }
+    let (basis, entangling, basis_text) = chosen;
+    Ok(QuantumTarget {
+        basis,
+        entangling,
+        basis_text,
         span: decl.span,
     })
 }

@@ -19,7 +19,8 @@ pub enum Value {
     String(String),
     Vector(Vec<Complex64>),
     Matrix(CMatrix),
-    /// A list whose items are not all numbers or all vectors, e.g. `["a", "b"]`.
+    /// A list whose items are not all numbers or all vectors, e.g. `["a", "b"]`, a list of
+    /// matrices, or a 3-D array read by `load` (one matrix per leading index).
     List(Vec<Value>),
 }
 
@@ -298,8 +299,21 @@ fn array_to_value(array: Array, path: &str, span: Span) -> Result<Value, CheckEr
             columns,
             &array.data,
         ))),
+        &[count, rows, columns] => {
+            let stride = rows * columns;
+            let matrices = (0..count)
+                .map(|k| {
+                    Value::Matrix(DMatrix::from_row_slice(
+                        rows,
+                        columns,
+                        &array.data[k * stride..(k + 1) * stride],
+                    ))
+                })
+                .collect();
+            Ok(Value::List(matrices))
+        }
         _ => Err(CheckError::BadShape {
-            expected: "a vector or a matrix (1-D or 2-D array)".into(),
+            expected: "a vector, a matrix or a stack of matrices (1-D to 3-D array)".into(),
             found: format!("a {}-D array of shape {}", array.ndim(), array.shape_text()),
             span,
         }),

@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use crate::ir::{Activation, CMatrix, Mesh, MeshKind, Module, Network, OpKind, Target};
+use crate::ir::{Activation, CMatrix, Circuit, Mesh, MeshKind, Module, Network, OpKind, Target};
 
 /// Settings of the IR dump.
 #[derive(Debug, Clone)]
@@ -40,18 +40,30 @@ pub fn dump(module: &Module, options: &DumpOptions) -> String {
 
 fn dump_network(out: &mut String, network: &Network, options: &DumpOptions) {
     let number = |x: f64| format_number(x, options.decimals);
-    let Target::Photonic(target) = &network.target;
-    let mesh = match target.mesh {
-        MeshKind::Clements => "clements",
-        MeshKind::Reck => "reck",
-    };
     let _ = writeln!(out, "network {} {{", network.name);
-    let _ = writeln!(out, "  target photonic(mesh = {mesh})");
-    let _ = writeln!(
-        out,
-        "  input {}: optical[{}]",
-        network.input.name, network.input.width
-    );
+    match &network.target {
+        Target::Photonic(target) => {
+            let mesh = match target.mesh {
+                MeshKind::Clements => "clements",
+                MeshKind::Reck => "reck",
+            };
+            let _ = writeln!(out, "  target photonic(mesh = {mesh})");
+            let _ = writeln!(
+                out,
+                "  input {}: optical[{}]",
+                network.input.name, network.input.width
+            );
+        }
+        Target::Quantum(target) => {
+            let _ = writeln!(out, "  target quantum(basis = {})", target.basis_text);
+            let _ = writeln!(
+                out,
+                "  input {}: qubit[{}]",
+                network.input.name, network.input.width
+            );
+            let _ = writeln!(out, "  register: {}", count(network.qubits, "qubit"));
+        }
+    }
     let mut width = network.input.width;
     for (index, op) in network.ops.iter().enumerate() {
         let _ = write!(out, "  %{index} = {}", op.kind.name());
@@ -96,18 +108,49 @@ fn dump_network(out: &mut String, network: &Network, options: &DumpOptions) {
                     op.layer
                 );
             }
-            OpKind::Detect => {
+            OpKind::Detect | OpKind::Measure => {
                 let _ = writeln!(out, "  // {}", op.layer);
+            }
+            OpKind::QubitUnitary { matrix, qubits } => {
+                let _ = writeln!(
+                    out,
+                    " {0}×{0} on {1}  // {2}",
+                    matrix.nrows(),
+                    qubit_list(qubits),
+                    op.layer
+                );
+                dump_matrix(out, matrix, options);
+            }
+            OpKind::Circuit(circuit) => {
+                let _ = writeln!(
+                    out,
+                    " {}, {} two-qubit, global phase {}  // {}",
+                    count(circuit.instructions.len(), "gate"),
+                    circuit.multi_qubit_count(),
+                    number(circuit.global_phase),
+                    op.layer
+                );
+                dump_circuit(out, circuit, options);
+            }
+            OpKind::Trace { keep } => {
+                let _ = writeln!(out, " keeping {}  // {}", qubit_list(keep), op.layer);
             }
         }
         width = op.kind.output_width(width);
     }
-    let kind = if network.output_is_real() {
-        "real"
-    } else {
-        "complex"
+    let kind = match (&network.target, network.output_is_real()) {
+        (Target::Photonic(_), true) => "real".to_string(),
+        (Target::Photonic(_), false) => "complex".to_string(),
+        (Target::Quantum(_), true) => "outcome probabilities".to_string(),
+        (Target::Quantum(_), false) if network.output_is_mixed() => "density matrix".to_string(),
+        (Target::Quantum(_), false) => "state vector".to_string(),
     };
-    let _ = writeln!(out, "  output: {}, {kind}", count(width, "mode"));
+    let unit = if network.target.is_quantum() {
+        "qubit"
+    } else {
+        "mode"
+    };
+    let _ = writeln!(out, "  output: {}, {kind}", count(width, unit));
     let _ = writeln!(out, "}}");
 }
 
@@ -129,6 +172,36 @@ fn dump_mesh(out: &mut String, mesh: &Mesh, options: &DumpOptions) {
         "    output phases {}",
         list(&mesh.output_phases, options)
     );
+}
+
+fn dump_circuit(out: &mut String, circuit: &Circuit, options: &DumpOptions) {
+    for instruction in &circuit.instructions {
+        let params = instruction.gate.params();
+        let params = if params.is_empty() {
+            String::new()
+        } else {
+            let texts: Vec<String> = params
+                .iter()
+                .map(|&p| format_number(p, options.decimals))
+                .collect();
+            format!("({})", texts.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "    {}{params} {}",
+            instruction.gate.name(),
+            qubit_list(&instruction.qubits)
+        );
+    }
+}
+
+/// Returns "q[0], q[2]".
+fn qubit_list(qubits: &[usize]) -> String {
+    qubits
+        .iter()
+        .map(|q| format!("q[{q}]"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn dump_matrix(out: &mut String, matrix: &CMatrix, options: &DumpOptions) {

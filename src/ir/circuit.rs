@@ -268,7 +268,12 @@ impl Circuit {
 
     /// Appends a gate on the given qubits.
     pub fn push(&mut self, gate: Gate, qubits: &[usize]) {
-        debug_assert_eq!(gate.num_qubits(), qubits.len(), "operand count of {}", gate.name());
+        debug_assert_eq!(
+            gate.num_qubits(),
+            qubits.len(),
+            "operand count of {}",
+            gate.name()
+        );
         self.instructions.push(Instruction {
             gate,
             qubits: qubits.to_vec(),
@@ -303,7 +308,11 @@ impl Circuit {
     /// Applies the circuit, global phase included, to each column of `states` (each column
     /// a state vector of length 2^n).
     pub fn apply(&self, states: &mut CMatrix) {
-        assert_eq!(states.nrows(), 1 << self.num_qubits, "state length must be 2^qubits");
+        assert_eq!(
+            states.nrows(),
+            1 << self.num_qubits,
+            "state length must be 2^qubits"
+        );
         for instruction in &self.instructions {
             apply_gate(&instruction.gate.matrix(), &instruction.qubits, states);
         }
@@ -430,9 +439,18 @@ mod tests {
     fn u_matches_rotations() {
         // u(θ, −π/2, π/2) = rx(θ) and u(θ, 0, 0) = ry(θ), exactly (no phase).
         let theta = 0.83;
-        let u = Gate::U(theta, -std::f64::consts::FRAC_PI_2, std::f64::consts::FRAC_PI_2);
+        let u = Gate::U(
+            theta,
+            -std::f64::consts::FRAC_PI_2,
+            std::f64::consts::FRAC_PI_2,
+        );
         assert!(max_abs_diff(&u.matrix(), &Gate::Rx(theta).matrix()) < 1e-15);
-        assert!(max_abs_diff(&Gate::U(theta, 0.0, 0.0).matrix(), &Gate::Ry(theta).matrix()) < 1e-15);
+        assert!(
+            max_abs_diff(
+                &Gate::U(theta, 0.0, 0.0).matrix(),
+                &Gate::Ry(theta).matrix()
+            ) < 1e-15
+        );
     }
 
     #[test]
@@ -465,4 +483,3 @@ mod tests {
         assert_eq!(u[(3, 3)], c(1.0, 0.0));
     }
 }
-

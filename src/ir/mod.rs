@@ -24,6 +24,7 @@ pub mod mesh;
 pub mod network;
 pub mod validate;
 
+pub use circuit::{Circuit, Gate, Instruction};
 pub use mesh::{Mesh, MeshKind, Mzi, mzi_matrix};
 pub use network::*;
 pub use validate::{Compiled, Stage, ValidationError, validate, validate_module};

@@ -1,10 +1,12 @@
-//! Networks: sequences of operations on a vector of optical modes.
+//! Networks: sequences of operations on a vector of optical modes or on a qubit register.
 
 use nalgebra::DMatrix;
 use num_complex::Complex64;
 
+use super::circuit::Circuit;
 use super::mesh::{Mesh, MeshKind};
 use crate::source::Span;
+use crate::synthesize::basis::Basis;
 
 /// Complex matrix type used throughout the IR.
 pub type CMatrix = DMatrix<Complex64>;
@@ -17,8 +19,10 @@ pub struct Module {
 
 /// One `network NAME { … }` after lowering.
 ///
-/// The signal is a vector of complex field amplitudes, one per mode; `ops` act on it in
-/// order, starting from the input.
+/// In a photonic network the signal is a vector of complex field amplitudes, one per mode. In
+/// a quantum network it is the state of the live qubits of a register of `qubits` qubits:
+/// the input qubits are `0 … input.width − 1`, each `perceptrons` layer adds fresh qubits after
+/// them and its [`OpKind::Trace`] leaves only those live. `ops` act in order from the input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Network {
     pub name: String,
@@ -26,6 +30,8 @@ pub struct Network {
     pub target: Target,
     pub input: Input,
     pub ops: Vec<Op>,
+    /// Total qubits of a quantum network's register; 0 for a photonic network.
+    pub qubits: usize,
     /// Span of the `output` statement.
     pub output_span: Span,
 }
@@ -35,6 +41,26 @@ pub struct Network {
 pub enum Target {
     /// `target photonic(mesh = clements)`
     Photonic(PhotonicTarget),
+    /// `target quantum(basis = [u3, cx])`
+    Quantum(QuantumTarget),
+}
+
+impl Target {
+    pub fn is_quantum(&self) -> bool {
+        matches!(self, Target::Quantum(_))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuantumTarget {
+    /// Gate set that unitaries are synthesized into and circuits translated to.
+    pub basis: Basis,
+    /// Whether the basis has a two-qubit gate; `basis = [u3]` and `basis = [rz, sx, x]` do
+    /// not, so they only express circuits without entangling gates.
+    pub entangling: bool,
+    /// The basis as written, e.g. `[rz, sx, x, cx]`.
+    pub basis_text: String,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,11 +70,11 @@ pub struct PhotonicTarget {
     pub span: Span,
 }
 
-/// `input NAME: optical[WIDTH]`
+/// `input NAME: optical[WIDTH]` or `input NAME: qubit[WIDTH]`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Input {
     pub name: String,
-    /// Number of optical modes.
+    /// Number of optical modes or qubits.
     pub width: usize,
     pub span: Span,
 }
@@ -89,6 +115,19 @@ pub enum OpKind {
     Activation(Activation),
     /// `detect(x)`: photodetection, the field becomes the real power `|E|²` per mode.
     Detect,
+    /// A unitary on the listed register qubits (operand 0 is the matrix's least significant
+    /// bit), lowered from `unitary` and `perceptrons` and replaced by a [`OpKind::Circuit`]
+    /// during synthesis.
+    QubitUnitary { matrix: CMatrix, qubits: Vec<usize> },
+    /// Gates on the whole register (`circuit.num_qubits` equals `Network::qubits`), from
+    /// `circuit` layers and from synthesis.
+    Circuit(Circuit),
+    /// End of a `perceptrons` layer: the qubits in `keep` stay live and every other qubit is
+    /// traced out.
+    Trace { keep: Vec<usize> },
+    /// `measure(q)`: computational-basis measurement of the live qubits; the output becomes
+    /// their outcome probabilities.
+    Measure,
 }
 
 /// Elementwise optical nonlinearities.
@@ -114,6 +153,7 @@ impl OpKind {
     pub fn output_width(&self, input: usize) -> usize {
         match self {
             OpKind::Resize { modes } => *modes,
+            OpKind::Trace { keep } => keep.len(),
             _ => input,
         }
     }
@@ -130,13 +170,31 @@ impl OpKind {
             OpKind::Gain(_) => "gain",
             OpKind::Activation(_) => "activation",
             OpKind::Detect => "detect",
+            OpKind::QubitUnitary { .. } => "unitary",
+            OpKind::Circuit(_) => "circuit",
+            OpKind::Trace { .. } => "trace",
+            OpKind::Measure => "measure",
         }
     }
 
     /// Whether the operation is linear in the field, so that consecutive linear operations
     /// compose into one matrix.
     pub fn is_linear(&self) -> bool {
-        !matches!(self, OpKind::Activation(_) | OpKind::Detect)
+        !matches!(
+            self,
+            OpKind::Activation(_) | OpKind::Detect | OpKind::Trace { .. } | OpKind::Measure
+        )
+    }
+
+    /// Whether the operation belongs to quantum networks.
+    pub fn is_quantum(&self) -> bool {
+        matches!(
+            self,
+            OpKind::QubitUnitary { .. }
+                | OpKind::Circuit(_)
+                | OpKind::Trace { .. }
+                | OpKind::Measure
+        )
     }
 }
 
@@ -148,16 +206,29 @@ impl Network {
             .fold(self.input.width, |width, op| op.kind.output_width(width))
     }
 
-    /// Whether the output is real, which holds when the last nonlinear operation produces
-    /// powers (`detect` or `abs_squared`) and only gains follow it.
+    /// Whether the output is real: photonic networks whose last nonlinear operation produces
+    /// powers (`detect` or `abs_squared`) with only real-preserving operations after it, and
+    /// quantum networks that end in `measure`.
     pub fn output_is_real(&self) -> bool {
         for op in self.ops.iter().rev() {
             match &op.kind {
-                OpKind::Gain(_) => continue,
-                OpKind::Detect | OpKind::Activation(Activation::AbsSquared) => return true,
+                OpKind::Gain(_)
+                | OpKind::Attenuation(_)
+                | OpKind::Permutation(_)
+                | OpKind::Resize { .. } => continue,
+                OpKind::Detect | OpKind::Activation(Activation::AbsSquared) | OpKind::Measure => {
+                    return true;
+                }
                 _ => return false,
             }
         }
         false
+    }
+
+    /// Whether a quantum network traces qubits out, so that its output is a density matrix.
+    pub fn output_is_mixed(&self) -> bool {
+        self.ops
+            .iter()
+            .any(|op| matches!(op.kind, OpKind::Trace { .. }))
     }
 }

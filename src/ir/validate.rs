@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use super::network::{Module, Network, OpKind};
+use super::network::{Module, Network, OpKind, Target};
 use crate::source::Span;
 
 /// Tolerance on ‖U†U − I‖ (max-abs entry) for `Unitary` operations in the IR. The checker
@@ -19,7 +19,8 @@ const UNITARY_TOLERANCE: f64 = 1e-9;
 pub enum Stage {
     /// After lowering or an optimization pass: unitaries may remain.
     Lowered,
-    /// After decomposition: no `Unitary` operation remains.
+    /// After decomposition and synthesis: no `Unitary` or `QubitUnitary` operation remains,
+    /// and quantum circuits contain only gates of the target basis.
     Compiled,
 }
 
@@ -99,10 +100,31 @@ pub fn validate(network: &Network, stage: Stage) -> Result<(), ValidationError> 
     if network.input.width == 0 {
         return Err(error(None, network.span, "the input has no modes".into()));
     }
+    let quantum = network.target.is_quantum();
+    if quantum && network.qubits < network.input.width {
+        return Err(error(
+            None,
+            network.span,
+            "the register is narrower than the input".into(),
+        ));
+    }
     let mut width = network.input.width;
     for (index, op) in network.ops.iter().enumerate() {
         let fail = |message: String| Err(error(Some(index), op.span, message));
         let finite = |values: &[f64]| values.iter().all(|x| x.is_finite());
+        if op.kind.is_quantum() != quantum {
+            return fail(format!(
+                "`{}` does not belong in this network's target",
+                op.kind.name()
+            ));
+        }
+        if quantum {
+            if let Err(message) = validate_quantum(network, &op.kind, index, stage) {
+                return fail(message);
+            }
+            width = op.kind.output_width(width);
+            continue;
+        }
         match &op.kind {
             OpKind::Unitary(matrix) => {
                 if stage == Stage::Compiled {
@@ -182,8 +204,92 @@ pub fn validate(network: &Network, stage: Stage) -> Result<(), ValidationError> 
                 }
             }
             OpKind::Activation(_) | OpKind::Detect => {}
+            OpKind::QubitUnitary { .. }
+            | OpKind::Circuit(_)
+            | OpKind::Trace { .. }
+            | OpKind::Measure => unreachable!("quantum operations are checked above"),
         }
         width = op.kind.output_width(width);
+    }
+    Ok(())
+}
+
+/// Checks one operation of a quantum network.
+fn validate_quantum(
+    network: &Network,
+    op: &OpKind,
+    index: usize,
+    stage: Stage,
+) -> Result<(), String> {
+    let register = network.qubits;
+    let distinct_in_register = |qubits: &[usize]| {
+        let mut seen = vec![false; register];
+        qubits
+            .iter()
+            .all(|&q| q < register && !std::mem::replace(&mut seen[q], true))
+    };
+    match op {
+        OpKind::QubitUnitary { matrix, qubits } => {
+            if stage == Stage::Compiled {
+                return Err("a unitary was not synthesized".into());
+            }
+            let size = 1usize << qubits.len();
+            if matrix.shape() != (size, size) || !distinct_in_register(qubits) {
+                return Err(format!(
+                    "{}×{} unitary on qubits {qubits:?} of {register}",
+                    matrix.nrows(),
+                    matrix.ncols()
+                ));
+            }
+            let identity = nalgebra::DMatrix::identity(size, size);
+            let deviation = crate::linalg::max_abs_diff(&(matrix.adjoint() * matrix), &identity);
+            if deviation.is_nan() || deviation > UNITARY_TOLERANCE {
+                return Err(format!("matrix deviates from unitary by {deviation:e}"));
+            }
+        }
+        OpKind::Circuit(circuit) => {
+            if circuit.num_qubits != register || !circuit.global_phase.is_finite() {
+                return Err(format!(
+                    "circuit on {} qubits in a register of {register}",
+                    circuit.num_qubits
+                ));
+            }
+            let Target::Quantum(target) = &network.target else {
+                unreachable!("quantum operations only reach here in quantum networks")
+            };
+            let names = target.basis.gate_names();
+            for instruction in &circuit.instructions {
+                let gate = &instruction.gate;
+                if gate.num_qubits() != instruction.qubits.len()
+                    || !distinct_in_register(&instruction.qubits)
+                    || !gate.params().iter().all(|p| p.is_finite())
+                {
+                    return Err(format!(
+                        "invalid {} on {:?}",
+                        gate.name(),
+                        instruction.qubits
+                    ));
+                }
+                if stage == Stage::Compiled && !names.contains(&gate.name()) {
+                    return Err(format!(
+                        "{} is not in the basis {}",
+                        gate.name(),
+                        target.basis_text
+                    ));
+                }
+            }
+        }
+        OpKind::Trace { keep } => {
+            if keep.is_empty() || !distinct_in_register(keep) {
+                return Err(format!("trace keeps {keep:?} of {register} qubits"));
+            }
+        }
+        OpKind::Measure => {
+            if index + 1 != network.ops.len() {
+                return Err("measure is not the last operation".into());
+            }
+        }
+        _ => unreachable!("only quantum operations are passed here"),
     }
     Ok(())
 }

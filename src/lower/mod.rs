@@ -3,6 +3,7 @@
 //! `linear` layers become `unitary · attenuators · unitary` by singular value decomposition;
 //! every other layer maps to one operation, with phases wrapped into `[0, 2π)`.
 
+mod quantum;
 mod svd;
 
 pub use svd::{LinearParts, split_linear};
@@ -19,6 +20,24 @@ pub fn lower(networks: &[CheckedNetwork]) -> Module {
 }
 
 pub fn lower_network(network: &CheckedNetwork) -> Network {
+    if network.target.is_quantum() {
+        let qubits = quantum::register_size(network);
+        let ops = quantum::lower_layers(network, qubits);
+        log::debug!(
+            "lowered quantum network `{}` to {} operations on {qubits} qubits",
+            network.name,
+            ops.len()
+        );
+        return Network {
+            name: network.name.clone(),
+            span: network.span,
+            target: network.target.clone(),
+            input: network.input.clone(),
+            ops,
+            qubits,
+            output_span: network.output_span,
+        };
+    }
     let mut ops = Vec::new();
     for layer in &network.layers {
         let op = |kind| Op {
@@ -51,6 +70,12 @@ pub fn lower_network(network: &CheckedNetwork) -> Network {
             }
             LayerKind::Activation(activation) => ops.push(op(OpKind::Activation(*activation))),
             LayerKind::Detect => ops.push(op(OpKind::Detect)),
+            LayerKind::QubitUnitary { .. }
+            | LayerKind::Circuit(_)
+            | LayerKind::Perceptrons(_)
+            | LayerKind::Measure => {
+                unreachable!("the checker admits quantum layers only in quantum networks")
+            }
         }
     }
     if network.output_detect {
@@ -71,6 +96,7 @@ pub fn lower_network(network: &CheckedNetwork) -> Network {
         target: network.target.clone(),
         input: network.input.clone(),
         ops,
+        qubits: 0,
         output_span: network.output_span,
     }
 }

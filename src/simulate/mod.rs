@@ -4,6 +4,8 @@
 //! detectors), never the source matrices, so agreement with the source network verifies the
 //! compilation.
 
+pub mod quantum;
+
 use std::fmt;
 
 use nalgebra::DMatrix;
@@ -24,6 +26,10 @@ pub enum SimulateError {
     AmbiguousNetwork { available: Vec<String> },
     /// The batch has the wrong number of columns.
     InputWidth { expected: usize, found: usize },
+    /// A photonic simulation was asked of a quantum network, or the reverse.
+    WrongFamily { network: String, quantum: bool },
+    /// Target states whose count or dimension differs from the outputs.
+    TargetShape { expected: String, found: String },
 }
 
 impl fmt::Display for SimulateError {
@@ -43,6 +49,17 @@ impl fmt::Display for SimulateError {
                 f,
                 "the input has {found} columns, but the network input has {expected} modes"
             ),
+            SimulateError::WrongFamily { network, quantum } => {
+                let (kind, other) = if *quantum {
+                    ("quantum", "photonic")
+                } else {
+                    ("photonic", "quantum")
+                };
+                write!(f, "network `{network}` is {kind}, not {other}")
+            }
+            SimulateError::TargetShape { expected, found } => {
+                write!(f, "expected targets of shape {expected}, found {found}")
+            }
         }
     }
 }
@@ -77,6 +94,12 @@ pub fn select<'a>(
 /// per input row and one column per output mode. Real outputs (after `detect`) have zero
 /// imaginary parts.
 pub fn run(network: &Network, inputs: &CMatrix) -> Result<CMatrix, SimulateError> {
+    if network.target.is_quantum() {
+        return Err(SimulateError::WrongFamily {
+            network: network.name.clone(),
+            quantum: true,
+        });
+    }
     if inputs.ncols() != network.input.width {
         return Err(SimulateError::InputWidth {
             expected: network.input.width,
@@ -135,6 +158,12 @@ fn apply(op: &OpKind, fields: &mut CMatrix) {
         OpKind::Detect => fields
             .iter_mut()
             .for_each(|z| *z = Complex64::new(z.norm_sqr(), 0.0)),
+        OpKind::QubitUnitary { .. }
+        | OpKind::Circuit(_)
+        | OpKind::Trace { .. }
+        | OpKind::Measure => {
+            unreachable!("`run` rejects quantum networks before applying operations")
+        }
     }
 }
 

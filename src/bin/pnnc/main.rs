@@ -7,6 +7,7 @@
 
 mod output;
 mod run;
+mod run_quantum;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -77,6 +78,10 @@ enum EmitChoice {
     Sax,
     /// A standalone NumPy script that runs the compiled network.
     Python,
+    /// OpenQASM 2 of each quantum network (up to global phase).
+    Qasm2,
+    /// OpenQASM 3 of each quantum network (global phase included).
+    Qasm3,
 }
 
 impl From<EmitChoice> for EmitKind {
@@ -85,6 +90,8 @@ impl From<EmitChoice> for EmitKind {
             EmitChoice::Ir => EmitKind::Ir,
             EmitChoice::Sax => EmitKind::Sax,
             EmitChoice::Python => EmitKind::Python,
+            EmitChoice::Qasm2 => EmitKind::Qasm2,
+            EmitChoice::Qasm3 => EmitKind::Qasm3,
         }
     }
 }

@@ -47,9 +47,16 @@ pub fn write_file(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
 }
 
 fn stage(directory: &Path, contents: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".pnnc-")
-        .tempfile_in(directory)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".pnnc-");
+    // Temporary files are private (0600) by default; outputs get the usual 0644, which the
+    // process umask then narrows, as for any file the user creates.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o644));
+    }
+    let mut temporary = builder.tempfile_in(directory)?;
     temporary.write_all(contents)?;
     temporary.flush()?;
     Ok(temporary)

@@ -13,20 +13,26 @@ use super::{Failure, compile, output};
 #[derive(clap::Args)]
 pub struct RunArgs {
     /// The .pnn file.
-    file: PathBuf,
-    /// Input fields: a .npy or .csv array of shape (samples, modes) or (modes,).
+    pub(crate) file: PathBuf,
+    /// Inputs, a .npy or .csv array with one sample per row: field amplitudes of shape
+    /// (samples, modes) for a photonic network, states of shape (samples, 2^qubits) for a
+    /// quantum one; a 1-D array is one sample. Quantum networks default to the all-zero state.
     #[arg(long)]
-    input: PathBuf,
-    /// Integer class labels, shape (samples,); prints the argmax accuracy.
+    pub(crate) input: Option<PathBuf>,
+    /// Integer class labels, shape (samples,); prints the accuracy of the largest output.
     #[arg(long)]
-    labels: Option<PathBuf>,
-    /// Where to write the outputs as .npy (float64 for detected outputs, else complex128).
-    /// Without it, the outputs are printed to stdout.
+    pub(crate) labels: Option<PathBuf>,
+    /// Target states of a quantum network, one per input row; prints the fidelity cost.
     #[arg(long)]
-    output: Option<PathBuf>,
+    pub(crate) targets: Option<PathBuf>,
+    /// Where to write the outputs as .npy: float64 for detected powers and measurement
+    /// probabilities, complex128 for fields, states and density matrices. Without it, the
+    /// outputs are printed to stdout.
+    #[arg(long)]
+    pub(crate) output: Option<PathBuf>,
     /// Network to run when the file defines several.
     #[arg(long)]
-    network: Option<String>,
+    pub(crate) network: Option<String>,
 }
 
 pub fn run(args: &RunArgs, color: bool) -> Result<(), Failure> {
@@ -34,11 +40,24 @@ pub fn run(args: &RunArgs, color: bool) -> Result<(), Failure> {
     let network = simulate::select(&compilation.compiled, args.network.as_deref())
         .map_err(|error| Failure::Usage(error.to_string()))?;
 
-    let input = read(&args.input, "input")?;
+    if network.target.is_quantum() {
+        return super::run_quantum::run(args, network);
+    }
+    if args.targets.is_some() {
+        return Err(Failure::Usage(
+            "--targets applies to quantum networks; use --labels for a photonic one".into(),
+        ));
+    }
+    let Some(input_path) = &args.input else {
+        return Err(Failure::Usage(
+            "a photonic network needs --input with field amplitudes".into(),
+        ));
+    };
+    let input = read(input_path, "input")?;
     let (batch, single) = as_batch(&input)
-        .map_err(|message| Failure::Usage(format!("{}: {message}", args.input.display())))?;
+        .map_err(|message| Failure::Usage(format!("{}: {message}", input_path.display())))?;
     let outputs = simulate::run(network, &batch)
-        .map_err(|error| Failure::Usage(format!("{}: {error}", args.input.display())))?;
+        .map_err(|error| Failure::Usage(format!("{}: {error}", input_path.display())))?;
     let real = network.output_is_real();
 
     if let Some(path) = &args.labels {
@@ -68,7 +87,7 @@ pub fn run(args: &RunArgs, color: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-fn read(path: &std::path::Path, what: &str) -> Result<Array, Failure> {
+pub(crate) fn read(path: &std::path::Path, what: &str) -> Result<Array, Failure> {
     data::read_array(path)
         .with_context(|| format!("cannot read {what} `{}`", path.display()))
         .map_err(Failure::from)
@@ -76,7 +95,7 @@ fn read(path: &std::path::Path, what: &str) -> Result<Array, Failure> {
 
 /// Turns a 1-D or 2-D array into a batch with one sample per row; the flag says whether
 /// the input was a single 1-D sample.
-fn as_batch(array: &Array) -> Result<(DMatrix<Complex64>, bool), String> {
+pub(crate) fn as_batch(array: &Array) -> Result<(DMatrix<Complex64>, bool), String> {
     match array.shape.as_slice() {
         &[modes] => Ok((DMatrix::from_row_slice(1, modes, &array.data), true)),
         &[rows, modes] => Ok((DMatrix::from_row_slice(rows, modes, &array.data), false)),
@@ -94,9 +113,15 @@ fn as_batch(array: &Array) -> Result<(DMatrix<Complex64>, bool), String> {
     })
 }
 
-/// Counts rows whose largest output (by magnitude) is at the labelled index.
-fn accuracy(outputs: &DMatrix<Complex64>, labels: &Array) -> Result<(usize, usize), String> {
-    if labels.ndim() != 1 || labels.shape[0] != outputs.nrows() {
+/// Counts rows whose largest output magnitude is at the labelled index; ties go to the first
+/// largest entry, as NumPy's `argmax` does. Labels may be 1-D or a single row or column (as a
+/// CSV file gives).
+pub(crate) fn accuracy(
+    outputs: &DMatrix<Complex64>,
+    labels: &Array,
+) -> Result<(usize, usize), String> {
+    let flat = matches!(labels.shape.as_slice(), [_] | [1, _] | [_, 1]);
+    if !flat || labels.data.len() != outputs.nrows() {
         return Err(format!(
             "expected {} labels in a 1-D array, found shape {}",
             outputs.nrows(),
@@ -108,20 +133,20 @@ fn accuracy(outputs: &DMatrix<Complex64>, labels: &Array) -> Result<(usize, usiz
         if label.im != 0.0 || label.re.fract() != 0.0 || label.re < 0.0 {
             return Err(format!("label {row} is {label}, not a class index"));
         }
-        let predicted = outputs
-            .row(row)
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.norm().total_cmp(&b.1.norm()))
-            .map(|(index, _)| index);
-        if predicted == Some(label.re as usize) {
+        let mut predicted = 0;
+        for (index, value) in outputs.row(row).iter().enumerate() {
+            if value.norm() > outputs[(row, predicted)].norm() {
+                predicted = index;
+            }
+        }
+        if predicted == label.re as usize {
             correct += 1;
         }
     }
     Ok((correct, labels.data.len()))
 }
 
-fn print_rows(outputs: &DMatrix<Complex64>, real: bool) {
+pub(crate) fn print_rows(outputs: &DMatrix<Complex64>, real: bool) {
     for row in outputs.row_iter() {
         let cells: Vec<String> = row
             .iter()

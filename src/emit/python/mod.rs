@@ -40,22 +40,31 @@ impl Default for ScriptOptions {
 /// The `Result` matches the other emitters.
 pub fn emit(compilation: &Compilation) -> Result<Vec<Artifact>, EmitError> {
     let options = ScriptOptions::default();
-    Ok(compilation
-        .compiled
-        .networks()
-        .iter()
-        .map(|network| Artifact {
-            path: format!("{}.py", network.name),
-            contents: script(network, &options),
+    let photonic = super::networks_of_family(compilation, false, "python")?;
+    photonic
+        .into_iter()
+        .map(|network| {
+            Ok(Artifact {
+                path: format!("{}.py", network.name),
+                contents: script(network, &options)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Writes the script of one network.
 ///
 /// The network normally comes from a [`crate::ir::Compiled`] module. Lowered networks work
 /// too: their `Unitary` operations become matrix products.
-pub fn script(network: &Network, options: &ScriptOptions) -> String {
+pub fn script(network: &Network, options: &ScriptOptions) -> Result<String, EmitError> {
+    if network.target.is_quantum() {
+        return Err(EmitError::Unsupported {
+            network: network.name.clone(),
+            message: "the NumPy script emitter handles photonic networks; use `--emit qasm3` \
+                      for a quantum network"
+                .into(),
+        });
+    }
     let mut out = String::new();
     write_docstring(&mut out, network);
     out.push('\n');
@@ -65,7 +74,7 @@ pub fn script(network: &Network, options: &ScriptOptions) -> String {
     out.push_str("\n\n");
     write_parameters(&mut out, network, options);
     out.push_str("\n\nif __name__ == \"__main__\":\n    sys.exit(main())\n");
-    out
+    Ok(out)
 }
 
 fn write_docstring(out: &mut String, network: &Network) {
@@ -148,6 +157,12 @@ fn call(index: usize, op: &OpKind) -> String {
             literal::float(*bias)
         ),
         OpKind::Detect => "_detect(fields)".to_string(),
+        OpKind::QubitUnitary { .. }
+        | OpKind::Circuit(_)
+        | OpKind::Trace { .. }
+        | OpKind::Measure => {
+            unreachable!("`script` rejects quantum networks before writing operations")
+        }
     }
 }
 

@@ -262,16 +262,17 @@ def _check_inputs(inputs, path):
 def _accuracy(outputs, labels, path):
     """Count rows whose largest output magnitude is at the labelled index.
 
-    Ties go to the last of the equal outputs, as in pnnc.
+    Ties go to the first of the equal outputs, as in pnnc and NumPy's argmax. Labels may be
+    1-D or a single row or column, as a CSV file gives.
     """
-    if labels.ndim != 1 or labels.shape[0] != outputs.shape[0]:
+    flat = labels.ndim == 1 or (labels.ndim == 2 and 1 in labels.shape)
+    if not flat or labels.size != outputs.shape[0]:
         raise _InputError(
             f"{path}: expected {outputs.shape[0]} labels in a 1-D array, "
             f"found shape {_shape_text(labels.shape)}"
         )
-    magnitudes = np.abs(outputs)
-    last = magnitudes.shape[1] - 1
-    predicted = last - np.argmax(magnitudes[:, ::-1], axis=1)
+    labels = labels.reshape(-1)
+    predicted = np.argmax(np.abs(outputs), axis=1)
     correct = 0
     for row, label in enumerate(labels):
         if label.imag != 0 or not float(label.real).is_integer() or label.real < 0:

@@ -79,7 +79,7 @@ fn script_starts_with_docstring() {
 fn forward_has_one_line_per_operation() {
     let compilation = compile("small.pnn", SMALL);
     let network = &compilation.compiled.networks()[0];
-    let script = script(network, &ScriptOptions::default());
+    let script = script(network, &ScriptOptions::default()).unwrap();
     let body: Vec<&str> = script
         .lines()
         .skip_while(|line| *line != "def _forward(fields):")
@@ -147,7 +147,7 @@ fn mesh_columns_match_decomposition() {
 fn lowered_unitary_becomes_matrix_literal() {
     let compilation = compile("fourier.pnn", &fourier_network("clements"));
     let network = &compilation.lowered.networks[0];
-    let script = script(network, &ScriptOptions::default());
+    let script = script(network, &ScriptOptions::default()).unwrap();
     assert!(script.contains("    # layer `u`\n    fields = _unitary(fields, _UNITARY_0)\n"));
     assert!(script.contains(
         "_UNITARY_0 = np.array([\n    [complex(0.5, 0.0), complex(0.5, 0.0), complex(0.5, 0.0), \

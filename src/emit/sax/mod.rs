@@ -156,7 +156,7 @@ pub fn emit_with(
 ) -> Result<Vec<Artifact>, EmitError> {
     let mut artifacts = Vec::new();
     let mut used_paths = HashSet::new();
-    for network in compilation.compiled.networks() {
+    for network in super::networks_of_family(compilation, false, "sax")? {
         for stage in stages(network) {
             log::debug!(
                 "writing the SAX netlist of stage {} of network `{}`",

@@ -136,6 +136,15 @@ impl Builder {
                     op.kind.name()
                 ));
             }
+            OpKind::QubitUnitary { .. }
+            | OpKind::Circuit(_)
+            | OpKind::Trace { .. }
+            | OpKind::Measure => {
+                return Err(format!(
+                    "the quantum operation `{}` of layer `{layer}` has no optical model",
+                    op.kind.name()
+                ));
+            }
         };
         self.next_column
             .insert(layer.to_string(), column + used_columns);
