@@ -479,8 +479,12 @@ fn quote_list<'a>(items: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// Returns the candidate within edit distance 2 of `name` (and shorter than `name` is long),
-/// closest first.
+/// closest first. A single candidate is always returned: the checker passes one only when it
+/// knows the intended name.
 fn closest<'a>(name: &str, candidates: &'a [String]) -> Option<&'a str> {
+    if let [only] = candidates {
+        return Some(only);
+    }
     candidates
         .iter()
         .map(|candidate| (edit_distance(name, candidate), candidate))

@@ -90,6 +90,13 @@ impl<'a> NetworkChecker<'a> {
         let target = statements
             .target
             .and_then(|decl| self.record(target::check_target(decl)));
+        // Without a valid target, the input type decides which layer kinds apply.
+        self.quantum = match &target {
+            Some(target) => target.is_quantum(),
+            None => statements
+                .input
+                .is_some_and(|input| input.ty.name == "qubit"),
+        };
         let input = statements
             .input
             .and_then(|decl| self.check_input(decl, target.as_ref()));
@@ -492,9 +499,13 @@ impl<'a> NetworkChecker<'a> {
                     .map(|name| (name, wrap))
             }
             _ => {
+                let found = match &decl.value.kind {
+                    ExprKind::Call(call) => format!("a call of `{}`", call.callee.name),
+                    _ => "another expression".into(),
+                };
                 self.errors.push(CheckError::TypeMismatch {
                     expected: format!("a layer name or `{wrap_name}(NAME)`"),
-                    found: "another expression".into(),
+                    found,
                     span: decl.value.span,
                 });
                 None

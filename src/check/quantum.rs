@@ -194,11 +194,17 @@ fn gate(
 ) -> Result<CheckedGate, CheckError> {
     let name = statement.name.name.as_str();
     let Some(&(_, qubit_count, param_count)) = GATES.iter().find(|(gate, ..)| *gate == name) else {
+        // Names used by other tools get their standard equivalent as the only candidate.
+        let alias = ALIASES
+            .iter()
+            .find(|(other, _)| *other == name)
+            .map(|(_, standard)| vec![standard.to_string()]);
         return Err(CheckError::UnknownName {
             name: name.to_string(),
             expected: "gate",
             span: statement.name.span,
-            candidates: GATES.iter().map(|(gate, ..)| gate.to_string()).collect(),
+            candidates: alias
+                .unwrap_or_else(|| GATES.iter().map(|(gate, ..)| gate.to_string()).collect()),
         });
     };
     if statement.params.len() != param_count || statement.operands.len() != qubit_count {
@@ -279,6 +285,18 @@ const GATES: [(&str, usize, usize); 28] = [
     ("swap", 2, 0),
     ("ccx", 3, 0),
     ("cswap", 3, 0),
+];
+
+/// Gate names of other tools and their OpenQASM 3 standard names.
+const ALIASES: [(&str, &str); 8] = [
+    ("cnot", "cx"),
+    ("CX", "cx"),
+    ("toffoli", "ccx"),
+    ("fredkin", "cswap"),
+    ("phase", "p"),
+    ("u1", "p"),
+    ("cphase", "cp"),
+    ("cu1", "cp"),
 ];
 
 fn make_gate(name: &str, params: &[f64]) -> Gate {
@@ -399,8 +417,12 @@ fn perceptrons(
         {
             return Err(CheckError::WidthMismatch {
                 what: format!(
-                    "a {size}×{size} perceptron unitary acts on {} input qubits plus its output",
-                    perceptron_qubits - 1
+                    "a {size}×{size} perceptron unitary acts on {} plus its output",
+                    if perceptron_qubits == 2 {
+                        "1 input qubit".to_string()
+                    } else {
+                        format!("{} input qubits", perceptron_qubits - 1)
+                    }
                 ),
                 expected: inputs,
                 found: perceptron_qubits - 1,
