@@ -8,5 +8,14 @@
 //! - [`basis`]: translation of circuits of standard gates into a target basis.
 
 pub mod basis;
+mod controlled;
+mod diagonal;
+mod draft;
 pub mod euler;
+mod lowering;
+mod multiplexor;
+pub mod qsd;
+mod structure;
+mod svd;
 pub mod two_qubit;
+mod unitary_eigen;
