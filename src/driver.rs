@@ -200,7 +200,7 @@ pub fn synthesize_module(module: &Module) -> Module {
                         operands.len(),
                         op.layer
                     );
-                    let local = synthesize_unitary(matrix);
+                    let local = synthesize::qsd::synthesize(matrix);
                     let mut circuit = Circuit::new(qubits);
                     circuit.append_mapped(&local, operands);
                     circuit
@@ -231,18 +231,6 @@ pub fn synthesize_module(module: &Module) -> Module {
         network.ops = ops;
     }
     module
-}
-
-/// Synthesizes a 2^n × 2^n unitary into one-qubit gates and CX, global phase included: Euler
-/// angles for one qubit, the KAK decomposition for two, the quantum Shannon decomposition
-/// beyond.
-fn synthesize_unitary(u: &crate::ir::CMatrix) -> Circuit {
-    match u.nrows() {
-        2 => synthesize::euler::u3_circuit(u),
-        4 => synthesize::two_qubit::two_qubit_cx(u),
-        // NOTE: placeholder until the quantum Shannon decomposition lands.
-        _ => unimplemented!("n-qubit synthesis is being written"),
-    }
 }
 
 impl Compilation {

@@ -185,10 +185,7 @@ fn build(
     match output {
         Some(directory) => output::write_artifacts(directory, &artifacts).map_err(Failure::from),
         None => match artifacts.as_slice() {
-            [only] => {
-                print!("{}", only.contents);
-                Ok(())
-            }
+            [only] => output::stdout(&only.contents).map_err(Failure::from),
             _ => Err(Failure::Usage(format!(
                 "these outputs are {} files ({}); pass -o DIR to write them",
                 artifacts.len(),

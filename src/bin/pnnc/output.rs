@@ -61,3 +61,16 @@ fn stage(directory: &Path, contents: &[u8]) -> std::io::Result<tempfile::NamedTe
     temporary.flush()?;
     Ok(temporary)
 }
+
+/// Writes text to stdout. A closed pipe (`pnnc run … | head`) ends the output quietly instead
+/// of failing, as command-line filters do.
+pub fn stdout(text: &str) -> anyhow::Result<()> {
+    let mut handle = std::io::stdout().lock();
+    match handle
+        .write_all(text.as_bytes())
+        .and_then(|()| handle.flush())
+    {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.context("cannot write to stdout"),
+    }
+}

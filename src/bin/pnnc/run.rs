@@ -64,10 +64,7 @@ pub fn run(args: &RunArgs, color: bool) -> Result<(), Failure> {
         let labels = read(path, "labels")?;
         let (correct, total) = accuracy(&outputs, &labels)
             .map_err(|message| Failure::Usage(format!("{}: {message}", path.display())))?;
-        println!(
-            "accuracy: {:.2}% ({correct}/{total})",
-            100.0 * correct as f64 / total.max(1) as f64
-        );
+        output::stdout(&accuracy_line(correct, total))?;
     }
 
     match &args.output {
@@ -81,7 +78,7 @@ pub fn run(args: &RunArgs, color: bool) -> Result<(), Failure> {
             let bytes = data::write_npy(&shape, &row_major, real);
             output::write_file(path, &bytes).map_err(Failure::from)?;
         }
-        None if args.labels.is_none() => print_rows(&outputs, real),
+        None if args.labels.is_none() => print_rows(&outputs, real)?,
         None => {}
     }
     Ok(())
@@ -146,7 +143,16 @@ pub(crate) fn accuracy(
     Ok((correct, labels.data.len()))
 }
 
-pub(crate) fn print_rows(outputs: &DMatrix<Complex64>, real: bool) {
+/// Returns the line `accuracy: 98.15% (530/540)`.
+pub(crate) fn accuracy_line(correct: usize, total: usize) -> String {
+    format!(
+        "accuracy: {:.2}% ({correct}/{total})\n",
+        100.0 * correct as f64 / total.max(1) as f64
+    )
+}
+
+pub(crate) fn print_rows(outputs: &DMatrix<Complex64>, real: bool) -> Result<(), Failure> {
+    let mut text = String::new();
     for row in outputs.row_iter() {
         let cells: Vec<String> = row
             .iter()
@@ -158,6 +164,8 @@ pub(crate) fn print_rows(outputs: &DMatrix<Complex64>, real: bool) {
                 }
             })
             .collect();
-        println!("{}", cells.join(" "));
+        text.push_str(&cells.join(" "));
+        text.push('\n');
     }
+    output::stdout(&text).map_err(Failure::from)
 }

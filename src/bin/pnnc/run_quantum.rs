@@ -7,7 +7,7 @@ use pnn::data;
 use pnn::ir::Network;
 use pnn::simulate::quantum::{self, QuantumOutput};
 
-use super::run::{RunArgs, accuracy, as_batch, print_rows, read};
+use super::run::{RunArgs, accuracy, accuracy_line, as_batch, print_rows, read};
 use super::{Failure, output};
 
 pub fn run(args: &RunArgs, network: &Network) -> Result<(), Failure> {
@@ -33,7 +33,7 @@ pub fn run(args: &RunArgs, network: &Network) -> Result<(), Failure> {
             .map_err(|message| Failure::Usage(format!("{}: {message}", path.display())))?;
         let cost = quantum::fidelity_cost(&outputs, &targets)
             .map_err(|error| Failure::Usage(format!("{}: {error}", path.display())))?;
-        println!("fidelity cost: {cost:.12}");
+        output::stdout(&format!("fidelity cost: {cost:.12}\n"))?;
     }
     if let Some(path) = &args.labels {
         let labels = read(path, "labels")?;
@@ -48,10 +48,7 @@ pub fn run(args: &RunArgs, network: &Network) -> Result<(), Failure> {
         };
         let (correct, total) = accuracy(&rows, &labels)
             .map_err(|message| Failure::Usage(format!("{}: {message}", path.display())))?;
-        println!(
-            "accuracy: {:.2}% ({correct}/{total})",
-            100.0 * correct as f64 / total.max(1) as f64
-        );
+        output::stdout(&accuracy_line(correct, total))?;
     }
 
     let (shape, data, real) = flatten(&outputs, single);
@@ -63,7 +60,7 @@ pub fn run(args: &RunArgs, network: &Network) -> Result<(), Failure> {
         None if args.labels.is_none() && args.targets.is_none() => {
             let columns = *shape.last().unwrap_or(&0);
             let rows = data.len() / columns.max(1);
-            print_rows(&DMatrix::from_row_slice(rows, columns, &data), real);
+            print_rows(&DMatrix::from_row_slice(rows, columns, &data), real)?;
         }
         None => {}
     }
