@@ -273,3 +273,20 @@ pub fn network_circuit(network: &Network) -> Circuit {
     }
     whole
 }
+
+/// Returns the unitary of a quantum network over its whole register, global phase included,
+/// from its lowered form (qubit unitaries and circuits) or its compiled form (circuits only).
+/// Traces and measurements are left out: the traced qubits are never touched again, so the
+/// network's output is this unitary followed by the partial trace.
+pub fn network_unitary(network: &Network) -> CMatrix {
+    let size = 1usize << network.qubits;
+    let mut unitary = CMatrix::identity(size, size);
+    for op in &network.ops {
+        match &op.kind {
+            OpKind::QubitUnitary { matrix, qubits } => apply_gate(matrix, qubits, &mut unitary),
+            OpKind::Circuit(circuit) => circuit.apply(&mut unitary),
+            _ => {}
+        }
+    }
+    unitary
+}
