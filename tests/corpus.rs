@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use pnn::emit::ir::{DumpOptions, dump};
-use pnn::{CompileError, Compiler};
+use pnn::{CompileError, Compiler, EmitKind};
 
 /// Expected outcome of one stage.
 #[derive(Debug, PartialEq)]
@@ -86,6 +86,21 @@ fn valid_corpus() {
         insta::assert_snapshot!("compiled", dump(compilation.compiled.module(), &options));
         if !compilation.warnings.is_empty() {
             insta::assert_snapshot!("warnings", compilation.render_warnings(false));
+        }
+        let quantum = compilation
+            .compiled
+            .networks()
+            .iter()
+            .any(|network| network.target.is_quantum());
+        if quantum {
+            for (kind, name) in [(EmitKind::Qasm2, "qasm2"), (EmitKind::Qasm3, "qasm3")] {
+                let artifacts = compilation.emit(kind).expect("quantum networks emit QASM");
+                let text: String = artifacts
+                    .iter()
+                    .map(|artifact| format!("// file: {}\n{}", artifact.path, artifact.contents))
+                    .collect();
+                insta::assert_snapshot!(name, text);
+            }
         }
     });
 }

@@ -19,7 +19,7 @@ pub fn write_qasm2(program: &Program, options: &QasmOptions) -> String {
         }
         let _ = writeln!(
             out,
-            "// OpenQASM 2 has no global phase: this program equals the network's unitary up to e^(i*{}).",
+            "// OpenQASM 2 has no global phase: the network's unitary is e^(i*{}) times this program's.",
             format_angle(circuit.global_phase)
         );
     }

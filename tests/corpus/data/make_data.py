@@ -33,6 +33,9 @@ def main():
     np.save(HERE / "nan4.npy", with_nan)
     nearly = u4 + 1e-8 * rng.standard_normal((4, 4))
     np.save(HERE / "u4_nearly.npy", nearly)
+    # Qubit unitaries: a 3-qubit Haar unitary and a 2-qubit one perturbed by 1e-8.
+    np.save(HERE / "u8_complex128.npy", haar_unitary(8, rng))
+    np.save(HERE / "u4_qubits_nearly.npy", haar_unitary(4, rng) + 1e-8 * rng.standard_normal((4, 4)))
 
 
 if __name__ == "__main__":
