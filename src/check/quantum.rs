@@ -13,6 +13,10 @@ use crate::random::{SplitMix64, haar_unitary};
 use crate::source::Span;
 use crate::syntax::ast::{Expr, ExprKind, GateStmt};
 
+/// Most matrix entries that `perceptrons(…, seed = …)` draws in one layer (2^24 complex numbers,
+/// 256 MiB): a Haar-random d × d unitary costs d² memory and O(d³) time.
+const MAX_DRAWN_ENTRIES: u128 = 1 << 24;
+
 /// Layer kinds of quantum networks.
 pub const KINDS: [&str; 4] = ["unitary", "circuit", "perceptrons", "measure"];
 
@@ -362,6 +366,21 @@ fn perceptrons(
                 // The input failed to check; the layer is discarded, only its width matters.
                 return Ok((LayerKind::Perceptrons(Vec::new()), Some(count)));
             };
+            // 4^(n+1) entries per unitary, `count` unitaries.
+            let entries = (count as u128) << (2 * (inputs + 1)).min(127);
+            if entries > MAX_DRAWN_ENTRIES {
+                return Err(CheckError::InvalidValue {
+                    message: format!(
+                        "{count} perceptrons on {} qubits each are too large to draw from a seed",
+                        inputs + 1
+                    ),
+                    label: format!(
+                        "a layer may draw at most {MAX_DRAWN_ENTRIES} matrix entries (256 MiB)"
+                    ),
+                    span: seed_expr.span,
+                    help: "load the perceptron unitaries with `unitaries = load(…)`, or narrow the layer".into(),
+                });
+            }
             let seed = seed_value(evaluator, seed_expr)?;
             let mut rng = SplitMix64::new(seed);
             let dimension = 1usize << (inputs + 1);

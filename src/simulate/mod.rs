@@ -30,6 +30,12 @@ pub enum SimulateError {
     WrongFamily { network: String, quantum: bool },
     /// Target states whose count or dimension differs from the outputs.
     TargetShape { expected: String, found: String },
+    /// A quantum register too large to simulate in memory.
+    TooLarge {
+        qubits: usize,
+        limit: usize,
+        mixed: bool,
+    },
 }
 
 impl fmt::Display for SimulateError {
@@ -59,6 +65,22 @@ impl fmt::Display for SimulateError {
             }
             SimulateError::TargetShape { expected, found } => {
                 write!(f, "expected targets of shape {expected}, found {found}")
+            }
+            SimulateError::TooLarge {
+                qubits,
+                limit,
+                mixed,
+            } => {
+                let method = if *mixed {
+                    "density-matrix simulation"
+                } else {
+                    "state-vector simulation"
+                };
+                write!(
+                    f,
+                    "the register has {qubits} qubits, more than the {limit} that {method} handles; \
+                     emit OpenQASM and use a dedicated simulator"
+                )
             }
         }
     }

@@ -11,6 +11,13 @@ use super::SimulateError;
 use crate::ir::circuit::apply_gate;
 use crate::ir::{CMatrix, Circuit, Network, OpKind};
 
+/// Largest register simulated as a state vector: 2^26 amplitudes take 1 GiB.
+pub const MAX_PURE_QUBITS: usize = 26;
+/// Largest register simulated with density matrices, which need 4^n entries: 4^13 take 1 GiB.
+/// Traced-out qubits leave the state, so this bounds the register of perceptron networks
+/// conservatively.
+pub const MAX_MIXED_QUBITS: usize = 13;
+
 /// Outputs of a quantum network for a batch of input states.
 #[derive(Debug, Clone, PartialEq)]
 pub enum QuantumOutput {
@@ -37,6 +44,19 @@ pub fn run(network: &Network, inputs: &CMatrix) -> Result<QuantumOutput, Simulat
             quantum: false,
         });
     }
+    let mixed = network.output_is_mixed();
+    let limit = if mixed {
+        MAX_MIXED_QUBITS
+    } else {
+        MAX_PURE_QUBITS
+    };
+    if network.qubits > limit {
+        return Err(SimulateError::TooLarge {
+            qubits: network.qubits,
+            limit,
+            mixed,
+        });
+    }
     let dimension = 1usize << network.input.width;
     if inputs.ncols() != dimension {
         return Err(SimulateError::InputWidth {
@@ -44,7 +64,6 @@ pub fn run(network: &Network, inputs: &CMatrix) -> Result<QuantumOutput, Simulat
             found: inputs.ncols(),
         });
     }
-    let mixed = network.output_is_mixed();
     let mut states = Vec::with_capacity(inputs.nrows());
     let mut measured = false;
     for row in inputs.row_iter() {
