@@ -188,3 +188,117 @@ fn file_names(directory: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+const BELL: &str = "tests/corpus/valid/quantum_bell_measure.pnn";
+const PERCEPTRON: &str = "tests/corpus/valid/quantum_perceptron_seed.pnn";
+
+fn read_npy(path: &Path) -> pnn::data::Array {
+    pnn::data::read_npy(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn run_quantum_default_state() {
+    let directory = tempfile::tempdir().unwrap();
+    let out = directory.path().join("probabilities.npy");
+    let output = pnnc(&["run", BELL, "--output", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let array = read_npy(&out);
+    assert_eq!(array.shape, vec![4], "one sample gives a 1-D output");
+    assert_eq!(array.dtype, pnn::data::DataType::Float64);
+    let expected = [0.5, 0.0, 0.0, 0.5];
+    for (found, expected) in array.data.iter().zip(expected) {
+        assert!((found.re - expected).abs() < 1e-12, "{:?}", array.data);
+    }
+}
+
+#[test]
+fn run_quantum_density_matrices_and_cost() {
+    let directory = tempfile::tempdir().unwrap();
+    let inputs = directory.path().join("inputs.npy");
+    let targets = directory.path().join("targets.npy");
+    let one = num_complex::Complex64::new(1.0, 0.0);
+    let zero = num_complex::Complex64::new(0.0, 0.0);
+    // Inputs |0⟩ and |1⟩; targets |0⟩ for both.
+    std::fs::write(
+        &inputs,
+        pnn::data::write_npy(&[2, 2], &[one, zero, zero, one], false),
+    )
+    .unwrap();
+    std::fs::write(
+        &targets,
+        pnn::data::write_npy(&[2, 2], &[one, zero, one, zero], false),
+    )
+    .unwrap();
+    let out = directory.path().join("rho.npy");
+    let output = pnnc(&[
+        "run",
+        PERCEPTRON,
+        "--input",
+        inputs.to_str().unwrap(),
+        "--targets",
+        targets.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let array = read_npy(&out);
+    assert_eq!(
+        array.shape,
+        vec![2, 2, 2],
+        "one 2×2 density matrix per input"
+    );
+    // The cost is the mean of ⟨0|ρ|0⟩, the (0, 0) entries.
+    let expected = (array.data[0].re + array.data[4].re) / 2.0;
+    let line = stdout(&output);
+    let cost: f64 = line
+        .strip_prefix("fidelity cost: ")
+        .unwrap_or_else(|| panic!("{line}"))
+        .trim()
+        .parse()
+        .unwrap();
+    assert!((cost - expected).abs() < 1e-11, "{cost} vs {expected}");
+    for rho in [&array.data[0..4], &array.data[4..8]] {
+        let trace = rho[0] + rho[3];
+        assert!((trace - one).norm() < 1e-12, "trace {trace}");
+    }
+}
+
+#[test]
+fn run_quantum_rejects_wrong_dimension() {
+    let directory = tempfile::tempdir().unwrap();
+    let inputs = directory.path().join("inputs.npy");
+    let one = num_complex::Complex64::new(1.0, 0.0);
+    std::fs::write(&inputs, pnn::data::write_npy(&[3], &[one, one, one], false)).unwrap();
+    let output = pnnc(&["run", BELL, "--input", inputs.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output)
+            .contains("the input has 3 columns, but the network input has 4 amplitudes (2 qubits)"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn emit_kind_needs_matching_network() {
+    let output = pnnc(&["build", BELL, "--emit", "sax"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output)
+            .contains("`--emit sax` applies to photonic networks, and the file has none"),
+        "{}",
+        stderr(&output)
+    );
+    let output = pnnc(&["build", VALID, "--emit", "qasm3"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn build_qasm3_to_stdout() {
+    let output = pnnc(&["build", BELL, "--emit", "qasm3"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("OPENQASM 3.0;"), "{text}");
+    assert!(text.contains("gphase(0.7853981633974483);"), "{text}");
+    assert!(text.ends_with("c[1] = measure q[1];\n"), "{text}");
+}

@@ -25,7 +25,12 @@ pub enum SimulateError {
     /// The module has several networks and none was named.
     AmbiguousNetwork { available: Vec<String> },
     /// The batch has the wrong number of columns.
-    InputWidth { expected: usize, found: usize },
+    InputWidth {
+        expected: usize,
+        found: usize,
+        /// What the expected columns are, e.g. "modes" or "amplitudes of 2 qubits".
+        unit: String,
+    },
     /// A photonic simulation was asked of a quantum network, or the reverse.
     WrongFamily { network: String, quantum: bool },
     /// Target states whose count or dimension differs from the outputs.
@@ -51,9 +56,13 @@ impl fmt::Display for SimulateError {
                 "the file defines several networks ({}); choose one with --network",
                 available.join(", ")
             ),
-            SimulateError::InputWidth { expected, found } => write!(
+            SimulateError::InputWidth {
+                expected,
+                found,
+                unit,
+            } => write!(
                 f,
-                "the input has {found} columns, but the network input has {expected} modes"
+                "the input has {found} columns, but the network input has {expected} {unit}"
             ),
             SimulateError::WrongFamily { network, quantum } => {
                 let (kind, other) = if *quantum {
@@ -126,6 +135,7 @@ pub fn run(network: &Network, inputs: &CMatrix) -> Result<CMatrix, SimulateError
         return Err(SimulateError::InputWidth {
             expected: network.input.width,
             found: inputs.ncols(),
+            unit: "modes".into(),
         });
     }
     let mut fields = inputs.clone();

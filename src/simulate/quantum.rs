@@ -62,6 +62,7 @@ pub fn run(network: &Network, inputs: &CMatrix) -> Result<QuantumOutput, Simulat
         return Err(SimulateError::InputWidth {
             expected: dimension,
             found: inputs.ncols(),
+            unit: format!("amplitudes ({} qubits)", network.input.width),
         });
     }
     let mut states = Vec::with_capacity(inputs.nrows());
