@@ -1,4 +1,5 @@
-//! The compilation pipeline: parse, check, lower, decompose or synthesize, validate.
+//! The compilation pipeline: parse, check, lower, optimize, decompose or synthesize, optimize,
+//! validate.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -7,8 +8,9 @@ use crate::check;
 use crate::decompose;
 use crate::diagnostics::{self, Diagnostic};
 use crate::emit::{self, Artifact, EmitError, EmitKind};
-use crate::ir::{Circuit, Compiled, Module, Op, OpKind, Target};
+use crate::ir::{Circuit, Compiled, Module, Op, OpKind, Target, ValidationError};
 use crate::lower;
+use crate::passes::{self, OptLevel, PassNote};
 use crate::source::SourceMap;
 use crate::syntax;
 use crate::synthesize;
@@ -20,6 +22,8 @@ pub struct Options {
     /// string; [`Compiler::compile_path`] uses the file's own directory instead. `None` means
     /// the current directory.
     pub base_dir: Option<PathBuf>,
+    /// Optimization level; level 0 is the plain mapping.
+    pub opt_level: OptLevel,
 }
 
 /// Entry point of the library: compiles `.pnn` sources into IR and artifacts.
@@ -39,6 +43,8 @@ pub struct Compilation {
     pub compiled: Compiled,
     /// Warnings found on the way.
     pub warnings: Vec<Diagnostic>,
+    /// What the optimization passes report, such as the error a rank truncation introduced.
+    pub notes: Vec<PassNote>,
     /// Stem of the source file name, used to name artifacts.
     pub stem: String,
 }
@@ -78,6 +84,7 @@ impl Compiler {
         let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let options = Options {
             base_dir: Some(base_dir),
+            ..self.options.clone()
         };
         Compiler::new(options)
             .compile_source(&path.display().to_string(), &text)
@@ -123,9 +130,10 @@ impl Compiler {
         }
 
         let lowered = lower::lower(&checked.networks);
-        let decomposed = decompose_module(&lowered);
-        let synthesized = synthesize_module(&decomposed);
-        let compiled = match Compiled::new(synthesized) {
+        let level = self.options.opt_level;
+        let mut notes = Vec::new();
+        let compiled = optimize_and_compile(&lowered, level, &mut notes);
+        let compiled = match compiled {
             Ok(compiled) => compiled,
             Err(error) => {
                 let diagnostic = Diagnostic::error(
@@ -147,9 +155,25 @@ impl Compiler {
             lowered,
             compiled,
             warnings,
+            notes,
             stem,
         })
     }
+}
+
+/// Runs the passes of `level` around decomposition and synthesis and validates the result.
+fn optimize_and_compile(
+    lowered: &Module,
+    level: OptLevel,
+    notes: &mut Vec<PassNote>,
+) -> Result<Compiled, ValidationError> {
+    let mut module = lowered.clone();
+    passes::before_decomposition(&mut module, level, notes)?;
+    let mut module = decompose_module(&module);
+    passes::after_decomposition(&mut module, level, notes)?;
+    let mut module = synthesize_module(&module);
+    passes::after_synthesis(&mut module, level, notes)?;
+    Compiled::new(module)
 }
 
 /// Replaces every unitary of a photonic network by an MZI mesh of the target topology.

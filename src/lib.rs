@@ -57,6 +57,7 @@ pub mod emit;
 pub mod ir;
 pub mod linalg;
 pub mod lower;
+pub mod passes;
 pub mod random;
 pub mod simulate;
 pub mod source;

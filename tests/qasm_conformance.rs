@@ -27,6 +27,7 @@ fn write_matrix(path: &Path, matrix: &DMatrix<Complex64>) {
 fn emit_case(out: &Path, name: &str, source: &str, base_dir: &Path) {
     let options = Options {
         base_dir: Some(base_dir.to_path_buf()),
+        ..Options::default()
     };
     let compilation = match Compiler::new(options).compile_source(&format!("{name}.pnn"), source) {
         Ok(compilation) => compilation,

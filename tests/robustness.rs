@@ -8,6 +8,7 @@ use pnn::{Compiler, Options};
 fn compile(text: &str) {
     let options = Options {
         base_dir: Some(std::path::PathBuf::from("tests/corpus/valid")),
+        ..Options::default()
     };
     match Compiler::new(options).compile_source("fuzz.pnn", text) {
         Ok(compilation) => {

@@ -251,7 +251,10 @@ fn check(compilation: &Compilation, expected_files: &[&str]) {
 }
 
 fn compile(name: &str, text: &str, base_dir: Option<PathBuf>) -> Compilation {
-    let compiler = Compiler::new(Options { base_dir });
+    let compiler = Compiler::new(Options {
+        base_dir,
+        ..Options::default()
+    });
     match compiler.compile_source(name, text) {
         Ok(compilation) => compilation,
         Err(failure) => panic!("{name} does not compile:\n{failure}"),

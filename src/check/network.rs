@@ -87,9 +87,10 @@ impl<'a> NetworkChecker<'a> {
     /// Checks the network; returns it when no error was found.
     pub fn run(&mut self) -> Option<CheckedNetwork> {
         let statements = self.collect_statements();
-        let target = statements
-            .target
-            .and_then(|decl| self.record(target::check_target(decl)));
+        let target = statements.target.and_then(|decl| {
+            let result = target::check_target(decl, &self.evaluator());
+            self.record(result)
+        });
         // Without a valid target, the input type decides which layer kinds apply.
         self.quantum = match &target {
             Some(target) => target.is_quantum(),

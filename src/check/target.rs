@@ -1,7 +1,8 @@
 //! Checks of `target KIND(OPTION = VALUE, …)`.
 
 use super::error::CheckError;
-use crate::ir::{MeshKind, PhotonicTarget, QuantumTarget, Target};
+use super::value::Evaluator;
+use crate::ir::{Layout, MeshKind, PhotonicTarget, QuantumTarget, Target};
 use crate::syntax::ast::{ExprKind, TargetDecl};
 use crate::synthesize::basis::Basis;
 
@@ -19,12 +20,13 @@ const BASES: [(&[&str], Basis, bool); 5] = [
     (&["rz", "sx", "x"], Basis::RzSxXCx, false),
 ];
 
-const PHOTONIC_OPTIONS: [&str; 1] = ["mesh"];
+const PHOTONIC_OPTIONS: [&str; 4] = ["mesh", "layout", "mzi_loss_db", "rank_tolerance"];
+const LAYOUTS: [&str; 2] = ["compact", "fixed"];
 const MESHES: [&str; 2] = ["clements", "reck"];
 
-pub fn check_target(decl: &TargetDecl) -> Result<Target, CheckError> {
+pub fn check_target(decl: &TargetDecl, evaluator: &Evaluator) -> Result<Target, CheckError> {
     match decl.kind.name.as_str() {
-        "photonic" => photonic(decl).map(Target::Photonic),
+        "photonic" => photonic(decl, evaluator).map(Target::Photonic),
         "quantum" => quantum(decl).map(Target::Quantum),
         other => Err(CheckError::UnknownName {
             name: other.to_string(),
@@ -35,8 +37,14 @@ pub fn check_target(decl: &TargetDecl) -> Result<Target, CheckError> {
     }
 }
 
-fn photonic(decl: &TargetDecl) -> Result<PhotonicTarget, CheckError> {
-    let mut mesh = MeshKind::Clements;
+fn photonic(decl: &TargetDecl, evaluator: &Evaluator) -> Result<PhotonicTarget, CheckError> {
+    let mut target = PhotonicTarget {
+        mesh: MeshKind::Clements,
+        layout: Layout::Compact,
+        mzi_loss_db: DEFAULT_MZI_LOSS_DB,
+        rank_tolerance: 0.0,
+        span: decl.span,
+    };
     for option in &decl.options {
         let Some(name) = &option.name else {
             return Err(CheckError::TypeMismatch {
@@ -47,7 +55,7 @@ fn photonic(decl: &TargetDecl) -> Result<PhotonicTarget, CheckError> {
         };
         match name.name.as_str() {
             "mesh" => {
-                mesh = match symbol(&option.value.kind) {
+                target.mesh = match symbol(&option.value.kind) {
                     Some("clements") => MeshKind::Clements,
                     Some("reck") => MeshKind::Reck,
                     _ => {
@@ -60,6 +68,35 @@ fn photonic(decl: &TargetDecl) -> Result<PhotonicTarget, CheckError> {
                     }
                 }
             }
+            "layout" => {
+                target.layout = match symbol(&option.value.kind) {
+                    Some("compact") => Layout::Compact,
+                    Some("fixed") => Layout::Fixed,
+                    _ => {
+                        return Err(CheckError::InvalidChoice {
+                            option: "layout".into(),
+                            found: symbol(&option.value.kind).unwrap_or("…").to_string(),
+                            span: option.value.span,
+                            valid: LAYOUTS.to_vec(),
+                        });
+                    }
+                }
+            }
+            "mzi_loss_db" => {
+                target.mzi_loss_db = non_negative(evaluator, &option.value, "mzi_loss_db", "0.1")?
+            }
+            "rank_tolerance" => {
+                let value = non_negative(evaluator, &option.value, "rank_tolerance", "1e-6")?;
+                if value >= 1.0 {
+                    return Err(CheckError::InvalidValue {
+                        message: format!("`rank_tolerance` must be below 1, found {value}"),
+                        label: "would drop every singular value".into(),
+                        span: option.value.span,
+                        help: "give a fraction of the largest singular value, e.g. `rank_tolerance = 1e-6`".into(),
+                    });
+                }
+                target.rank_tolerance = value;
+            }
             other => {
                 return Err(CheckError::UnknownOption {
                     option: other.to_string(),
@@ -70,10 +107,29 @@ fn photonic(decl: &TargetDecl) -> Result<PhotonicTarget, CheckError> {
             }
         }
     }
-    Ok(PhotonicTarget {
-        mesh,
-        span: decl.span,
-    })
+    Ok(target)
+}
+
+/// Insertion loss of one MZI, in dB, when the target does not set `mzi_loss_db`: an estimate
+/// for thermally tuned silicon MZIs, used only by the compile report.
+pub const DEFAULT_MZI_LOSS_DB: f64 = 0.1;
+
+fn non_negative(
+    evaluator: &Evaluator,
+    expr: &crate::syntax::ast::Expr,
+    option: &str,
+    example: &str,
+) -> Result<f64, CheckError> {
+    let value = evaluator.real(expr)?;
+    if value < 0.0 {
+        return Err(CheckError::InvalidValue {
+            message: format!("`{option}` must not be negative, found {value}"),
+            label: "negative".into(),
+            span: expr.span,
+            help: format!("write a value such as `{option} = {example}`"),
+        });
+    }
+    Ok(value)
 }
 
 fn quantum(decl: &TargetDecl) -> Result<QuantumTarget, CheckError> {

@@ -67,7 +67,23 @@ pub struct QuantumTarget {
 pub struct PhotonicTarget {
     /// Topology that `unitary` operations decompose into.
     pub mesh: MeshKind,
+    /// Whether optimization may remove devices from the meshes.
+    pub layout: Layout,
+    /// Insertion loss of one MZI in dB, for the compile report's loss estimate.
+    pub mzi_loss_db: f64,
+    /// Singular values of `linear` layers below this fraction of the largest are dropped by
+    /// the low-rank pass; 0 keeps every nonzero one.
+    pub rank_tolerance: f64,
     pub span: Span,
+}
+
+/// `target photonic(layout = …)`
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Optimization may drop MZIs and merge phase columns (the default).
+    Compact,
+    /// Every MZI of the full mesh stays, as on a chip with a fixed mesh.
+    Fixed,
 }
 
 /// `input NAME: optical[WIDTH]` or `input NAME: qubit[WIDTH]`

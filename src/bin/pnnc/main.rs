@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use pnn::passes::OptLevel;
 use pnn::{Compilation, CompileError, Compiler, EmitKind, Options};
 
 /// Exit code for a compilation with errors.
@@ -34,6 +35,16 @@ struct Cli {
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     color: ColorChoice,
+
+    /// Optimization level: 0 is the plain mapping, 2 the default, 3 adds the costly passes.
+    #[arg(
+        short = 'O',
+        long,
+        default_value_t = 2,
+        value_parser = clap::value_parser!(u8).range(0..=3),
+        global = true
+    )]
+    opt_level: u8,
 
     /// Log more about each stage to stderr (repeat for more detail).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -127,10 +138,14 @@ fn main() -> ExitCode {
             std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
+    let settings = Settings {
+        color,
+        opt_level: OptLevel::new(cli.opt_level).expect("clap bounds the level to 0..=3"),
+    };
     let result = match &cli.command {
-        Command::Check { file } => compile(file, color).map(|_| ()),
-        Command::Build { file, emit, output } => build(file, emit, output.as_deref(), color),
-        Command::Run(args) => run::run(args, color),
+        Command::Check { file } => compile(file, &settings).map(|_| ()),
+        Command::Build { file, emit, output } => build(file, emit, output.as_deref(), &settings),
+        Command::Run(args) => run::run(args, &settings),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -142,9 +157,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// Settings shared by every command.
+struct Settings {
+    color: bool,
+    opt_level: OptLevel,
+}
+
 /// Compiles a file, printing its warnings or errors to stderr.
-fn compile(file: &std::path::Path, color: bool) -> Result<Compilation, Failure> {
-    match Compiler::new(Options::default()).compile_path(file) {
+fn compile(file: &std::path::Path, settings: &Settings) -> Result<Compilation, Failure> {
+    let color = settings.color;
+    let options = Options {
+        opt_level: settings.opt_level,
+        ..Options::default()
+    };
+    match Compiler::new(options).compile_path(file) {
         Ok(compilation) => {
             eprint!("{}", compilation.render_warnings(color));
             Ok(compilation)
@@ -167,9 +193,9 @@ fn build(
     file: &std::path::Path,
     kinds: &[EmitChoice],
     output: Option<&std::path::Path>,
-    color: bool,
+    settings: &Settings,
 ) -> Result<(), Failure> {
-    let compilation = compile(file, color)?;
+    let compilation = compile(file, settings)?;
     let mut artifacts = Vec::new();
     let mut seen = Vec::new();
     for &kind in kinds {

@@ -8,7 +8,7 @@ use num_complex::Complex64;
 use pnn::data::{self, Array};
 use pnn::simulate;
 
-use super::{Failure, compile, output};
+use super::{Failure, Settings, compile, output};
 
 #[derive(clap::Args)]
 pub struct RunArgs {
@@ -35,8 +35,8 @@ pub struct RunArgs {
     pub(crate) network: Option<String>,
 }
 
-pub fn run(args: &RunArgs, color: bool) -> Result<(), Failure> {
-    let compilation = compile(&args.file, color)?;
+pub fn run(args: &RunArgs, settings: &Settings) -> Result<(), Failure> {
+    let compilation = compile(&args.file, settings)?;
     let network = simulate::select(&compilation.compiled, args.network.as_deref())
         .map_err(|error| Failure::Usage(error.to_string()))?;
 
