@@ -286,7 +286,9 @@ impl Circuit {
             let qubits: Vec<usize> = instruction.qubits.iter().map(|&q| map[q]).collect();
             self.push(instruction.gate, &qubits);
         }
-        self.global_phase += other.global_phase;
+        // Wrapping keeps the sum accurate over the tens of thousands of appends of a large
+        // synthesis: an unwrapped sum of many phases loses low bits.
+        self.global_phase = wrap_phase(self.global_phase + other.global_phase);
     }
 
     /// Counts the gates with the given OpenQASM name, e.g. `"cx"`.
@@ -326,6 +328,16 @@ impl Circuit {
         let mut matrix = DMatrix::<Complex64>::identity(size, size);
         self.apply(&mut matrix);
         matrix
+    }
+}
+
+/// Wraps a phase into `(−π, π]`.
+pub fn wrap_phase(phase: f64) -> f64 {
+    let wrapped = phase.rem_euclid(std::f64::consts::TAU);
+    if wrapped > std::f64::consts::PI {
+        wrapped - std::f64::consts::TAU
+    } else {
+        wrapped
     }
 }
 
