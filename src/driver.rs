@@ -45,6 +45,8 @@ pub struct Compilation {
     pub warnings: Vec<Diagnostic>,
     /// What the optimization passes report, such as the error a rank truncation introduced.
     pub notes: Vec<PassNote>,
+    /// The optimization level the compilation used.
+    pub opt_level: OptLevel,
     /// Stem of the source file name, used to name artifacts.
     pub stem: String,
 }
@@ -156,6 +158,7 @@ impl Compiler {
             compiled,
             warnings,
             notes,
+            opt_level: level,
             stem,
         })
     }
@@ -261,6 +264,11 @@ impl Compilation {
     /// Produces the files of one output kind.
     pub fn emit(&self, kind: EmitKind) -> Result<Vec<Artifact>, EmitError> {
         emit::emit(self, kind)
+    }
+
+    /// Counts the compiled hardware of every network; see [`crate::report`].
+    pub fn report(&self) -> crate::report::Report {
+        crate::report::Report::new(self)
     }
 
     /// Renders the warnings, with or without colour.

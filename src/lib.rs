@@ -59,6 +59,7 @@ pub mod linalg;
 pub mod lower;
 pub mod passes;
 pub mod random;
+pub mod report;
 pub mod simulate;
 pub mod source;
 pub mod syntax;

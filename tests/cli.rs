@@ -302,3 +302,37 @@ fn build_qasm3_to_stdout() {
     assert!(text.contains("gphase(0.7853981633974483);"), "{text}");
     assert!(text.ends_with("c[1] = measure q[1];\n"), "{text}");
 }
+
+const MIXED: &str = "tests/corpus/valid/mixed_families.pnn";
+
+#[test]
+fn build_report_table() {
+    let output = pnnc(&["build", MIXED, "--report"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn build_report_json() {
+    let output = pnnc(&["build", MIXED, "--report=json", "-O", "0"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["opt_level"], 0);
+    assert_eq!(report["networks"][0]["name"], "optics");
+    assert_eq!(report["networks"][1]["two_qubit_gate"], "cz");
+    assert_eq!(report["networks"][1]["counts"]["qubits"], 2);
+    let total_mzis = report["total"]["mzis"].as_u64().unwrap();
+    let optics_mzis = report["networks"][0]["counts"]["mzis"].as_u64().unwrap();
+    assert_eq!(total_mzis, optics_mzis);
+}
+
+#[test]
+fn report_with_stdout_emit_needs_directory() {
+    let output = pnnc(&["build", MIXED, "--report", "--emit", "ir"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("pass -o DIR"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -63,8 +63,17 @@ enum Command {
         /// The .pnn file.
         file: PathBuf,
         /// Outputs to produce, comma-separated.
-        #[arg(long, value_enum, value_delimiter = ',', required = true)]
+        #[arg(
+            long,
+            value_enum,
+            value_delimiter = ',',
+            required_unless_present = "report"
+        )]
         emit: Vec<EmitChoice>,
+        /// Print the compile report (hardware counts per network) to stdout, as a table or
+        /// as JSON.
+        #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "table", require_equals = true)]
+        report: Option<ReportFormat>,
         /// Output directory (created if missing). Without it, a single output file is
         /// printed to stdout.
         #[arg(short, long)]
@@ -79,6 +88,12 @@ enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    Table,
+    Json,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -144,7 +159,12 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Check { file } => compile(file, &settings).map(|_| ()),
-        Command::Build { file, emit, output } => build(file, emit, output.as_deref(), &settings),
+        Command::Build {
+            file,
+            emit,
+            output,
+            report,
+        } => build(file, emit, output.as_deref(), *report, &settings),
         Command::Run(args) => run::run(args, &settings),
     };
     match result {
@@ -193,6 +213,7 @@ fn build(
     file: &std::path::Path,
     kinds: &[EmitChoice],
     output: Option<&std::path::Path>,
+    report: Option<ReportFormat>,
     settings: &Settings,
 ) -> Result<(), Failure> {
     let compilation = compile(file, settings)?;
@@ -208,8 +229,22 @@ fn build(
             .map_err(|error| Failure::Usage(error.to_string()))?;
         artifacts.extend(produced);
     }
+    if report.is_some() && output.is_none() && !artifacts.is_empty() {
+        return Err(Failure::Usage(
+            "--report prints to stdout; pass -o DIR to write the --emit outputs to files".into(),
+        ));
+    }
+    if let Some(format) = report {
+        let report = compilation.report();
+        let text = match format {
+            ReportFormat::Table => report.to_table(),
+            ReportFormat::Json => report.to_json(),
+        };
+        output::stdout(&text)?;
+    }
     match output {
         Some(directory) => output::write_artifacts(directory, &artifacts).map_err(Failure::from),
+        None if artifacts.is_empty() => Ok(()),
         None => match artifacts.as_slice() {
             [only] => output::stdout(&only.contents).map_err(Failure::from),
             _ => Err(Failure::Usage(format!(
