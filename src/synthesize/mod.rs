@@ -14,6 +14,7 @@ mod draft;
 pub mod euler;
 mod lowering;
 mod multiplexor;
+mod product;
 pub mod qsd;
 mod structure;
 mod svd;

@@ -12,6 +12,7 @@
 use num_complex::Complex64;
 
 use super::draft::{Draft, Step};
+use super::product::{Adjoint, multiply};
 use super::unitary_eigen::unitary_eigen;
 use crate::ir::CMatrix;
 
@@ -44,12 +45,12 @@ pub struct Demultiplexed {
 /// Demultiplexes the block-diagonal unitary `diag(u0, u1)`: `u0 = v·D·w` and `u1 = v·D†·w`
 /// with `D = diag(e^{−iθ_x/2})`, from the eigendecomposition `u0·u1† = v·D²·v†`.
 pub fn demultiplex(u0: &CMatrix, u1: &CMatrix) -> Demultiplexed {
-    let eigen = unitary_eigen(&(u0 * u1.adjoint()));
+    let eigen = unitary_eigen(&multiply(u0, u1, Adjoint::Right));
     let half_phases: Vec<Complex64> = eigen.values.iter().map(|value| value.sqrt()).collect();
     let angles = eigen.values.iter().map(|value| -value.arg()).collect();
 
     // w = D·v†·u1: row k of v†·u1 scaled by the k-th half phase.
-    let mut w = eigen.vectors.adjoint() * u1;
+    let mut w = multiply(&eigen.vectors, u1, Adjoint::Left);
     for (mut row, phase) in w.row_iter_mut().zip(&half_phases) {
         row *= *phase;
     }

@@ -12,6 +12,7 @@
 //! with unitaries A1, A2, B, C on the other m − 1 qubits. From `U = [[X, Y], [U21, U22]]`
 //! and the polar forms `X = S_X·W_X`, `Y = S_Y·W_Y` (so `S_X² + S_Y² = I`):
 //! `C = −i·W_X†·W_Y`, `A1 = (S_X + i·S_Y)·W_X`, `B = 2·A1†·X − I` and `A2 = U21 + U22·C†`.
+//! `S_X` and `S_Y` commute, so `A1` is unitary.
 //! Each block-diagonal factor is demultiplexed into two (m − 1)-qubit unitaries around an Rz
 //! multiplexor on `t`; the inner unitaries of the outer factors merge into the middle one, so
 //! four (m − 1)-qubit unitaries remain. The outer multiplexors drop the CX next to the
@@ -29,8 +30,9 @@ use super::draft::{Draft, Step, to_matrix2, to_matrix4};
 use super::euler::u3_circuit;
 use super::lowering::lower;
 use super::multiplexor::{Trim, demultiplex, push_rz_multiplexor};
+use super::product::{Adjoint, multiply};
 use super::structure::{factor_qubit, find_controls, is_diagonal, keeps_qubit, scalar_phase};
-use super::svd::polar;
+use super::svd::polar_unitary;
 use super::two_qubit::two_qubit_cx;
 use crate::ir::CMatrix;
 use crate::ir::circuit::Circuit;
@@ -153,8 +155,9 @@ fn push_block_zxz(draft: &mut Draft, u: &CMatrix, qubits: &[usize]) {
 
     // The middle factor diag(w_a·v_c, w_a·B·v_c), with the lower half conjugated by Z on the
     // highest lower qubit: the two CZ left over from the trimmed outer multiplexors.
-    let upper = &left.w * &right.v;
-    let mut lower_half = &left.w * &factors.b * &right.v;
+    let upper = multiply(&left.w, &right.v, Adjoint::None);
+    let outer_b = multiply(&left.w, &factors.b, Adjoint::None);
+    let mut lower_half = multiply(&outer_b, &right.v, Adjoint::None);
     conjugate_by_top_z(&mut lower_half);
     let middle = demultiplex(&upper, &lower_half);
 
@@ -198,18 +201,25 @@ pub struct BlockZxz {
 
 /// Computes the block-ZXZ factors of a unitary with the most significant qubit as the block
 /// index.
+///
+/// Only the unitary polar factors are needed: `S_Y·W_X = Y·W_Y†·W_X`, so
+/// `A1 = S_X·W_X + i·S_Y·W_X = X + Y·C†` with `C† = i·W_Y†·W_X`.
 pub fn block_zxz(u: &CMatrix) -> BlockZxz {
     let half = u.nrows() / 2;
     let x = u.view((0, 0), (half, half)).into_owned();
     let y = u.view((0, half), (half, half)).into_owned();
-    let (s_x, w_x) = polar(&x);
-    let (s_y, w_y) = polar(&y);
-    let i = Complex64::new(0.0, 1.0);
+    let w_x = polar_unitary(&x);
+    let w_y = polar_unitary(&y);
 
-    let c = w_x.adjoint() * &w_y * (-i);
-    let a1 = (&s_x + &s_y * i) * &w_x;
-    let b = (a1.adjoint() * &x) * Complex64::new(2.0, 0.0) - DMatrix::identity(half, half);
-    let a2 = u.view((half, 0), (half, half)) + u.view((half, half), (half, half)) * c.adjoint();
+    let c = multiply(&w_x, &w_y, Adjoint::Left) * Complex64::new(0.0, -1.0);
+    let a1 = x.clone() + multiply(&y, &c, Adjoint::Right);
+    let mut b = multiply(&a1, &x, Adjoint::Left) * Complex64::new(2.0, 0.0);
+    for k in 0..half {
+        b[(k, k)] -= Complex64::new(1.0, 0.0);
+    }
+    let lower_left = u.view((half, 0), (half, half)).into_owned();
+    let lower_right = u.view((half, half), (half, half)).into_owned();
+    let a2 = lower_left + multiply(&lower_right, &c, Adjoint::Right);
     BlockZxz { a1, a2, b, c }
 }
 

@@ -13,6 +13,11 @@ use crate::ir::CMatrix;
 /// Largest entry that a structure test treats as zero, and the largest deviation it accepts.
 pub const STRUCTURE_TOLERANCE: f64 = 1e-12;
 
+/// Reports whether `value` is within [`STRUCTURE_TOLERANCE`] of zero.
+fn negligible(value: Complex64) -> bool {
+    value.norm_sqr() <= STRUCTURE_TOLERANCE * STRUCTURE_TOLERANCE
+}
+
 /// Inserts `bit` at position `qubit` of `index`, shifting the higher bits up by one.
 pub fn insert_bit(index: usize, qubit: usize, bit: usize) -> usize {
     let low = index & ((1 << qubit) - 1);
@@ -41,7 +46,7 @@ pub fn scalar_phase(u: &CMatrix) -> Option<f64> {
             } else {
                 Complex64::default()
             };
-            if (u[(row, column)] - expected).norm() > STRUCTURE_TOLERANCE {
+            if !negligible(u[(row, column)] - expected) {
                 return None;
             }
         }
@@ -51,17 +56,15 @@ pub fn scalar_phase(u: &CMatrix) -> Option<f64> {
 
 /// Reports whether every off-diagonal entry of `u` is negligible.
 pub fn is_diagonal(u: &CMatrix) -> bool {
-    (0..u.ncols()).all(|column| {
-        (0..u.nrows()).all(|row| row == column || u[(row, column)].norm() <= STRUCTURE_TOLERANCE)
-    })
+    (0..u.ncols())
+        .all(|column| (0..u.nrows()).all(|row| row == column || negligible(u[(row, column)])))
 }
 
 /// Reports whether `u` never flips qubit `qubit`: the blocks that change its value vanish.
 pub fn keeps_qubit(u: &CMatrix, qubit: usize) -> bool {
     let mask = 1 << qubit;
     (0..u.ncols()).all(|column| {
-        (0..u.nrows())
-            .all(|row| (row ^ column) & mask == 0 || u[(row, column)].norm() <= STRUCTURE_TOLERANCE)
+        (0..u.nrows()).all(|row| (row ^ column) & mask == 0 || negligible(u[(row, column)]))
     })
 }
 
@@ -100,7 +103,7 @@ pub fn factor_qubit(u: &CMatrix, qubit: usize) -> Option<(CMatrix, CMatrix)> {
         let fits = block
             .iter()
             .zip(b.iter())
-            .all(|(entry, unit)| (entry - coefficient * unit).norm() <= STRUCTURE_TOLERANCE);
+            .all(|(entry, unit)| negligible(entry - coefficient * unit));
         if !fits {
             return None;
         }
