@@ -5,11 +5,13 @@
 //! two unitaries on the other qubits around an Rz multiplexor on `k`: 2^{m−1} CX plus the two
 //! halves, against four halves and about 3·2^{m−1} CX for the generic decomposition.
 //!
-//! With two or more controls, Barenco et al. ("Elementary gates for quantum computation",
-//! 1995, lemma 7.5) give `C_K(v) = C_c(s) · C_{K'}(X_c) · C_c(s†) · C_{K'}(X_c) · C_{K'}(s)` in
-//! circuit order reversed, for `c ∈ K`, `K' = K ∖ {c}` and `s² = v`: the four cases of
-//! (all of K' active, c active) give `s†s`, `s·s†`, `s†·s` = I and `s·s` = v. A doubly
-//! controlled one-qubit gate costs 8 CX that way.
+//! With two or more controls, the construction of Barenco et al. ("Elementary gates for
+//! quantum computation", 1995) picks a control `c ∈ K`, the rest `K' = K ∖ {c}` and a square
+//! root `s² = v`, and applies, in circuit order, `C_{K'}(s)`, `C_{K'}(X_c)`, `C_c(s†)`,
+//! `C_{K'}(X_c)`, `C_c(s)`. With neither K' nor c active nothing acts, and with c only the
+//! result is `s·s† = I`. With K' only, c is flipped on for `s†` and off again, so `s†·s = I`.
+//! With both, c is flipped off for `s†` and on again, so `s·s = v`.
+//! A doubly controlled one-qubit gate costs 8 CX that way.
 
 use nalgebra::{DMatrix, DVector};
 use num_complex::Complex64;

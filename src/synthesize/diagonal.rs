@@ -59,7 +59,7 @@ mod tests {
         let phases = [0.0, 0.5, -1.0, 2.0, 0.25, 1.5, -0.75, 3.0];
         let mut draft = Draft::new(3);
         push_diagonal(&mut draft, &phases, &[2, 0, 1]);
-        // Bit k of the phase index is qubit qubits[k]: global index has q2 = bit 0 of x.
+        // Bit k of x is qubit qubits[k], so q2 is bit 0 of x, q0 bit 1 and q1 bit 2.
         let mut expected = vec![0.0; 8];
         for (x, phase) in phases.iter().enumerate() {
             let global = ((x & 1) << 2) | ((x >> 1) & 1) | (((x >> 2) & 1) << 1);

@@ -5,10 +5,13 @@
 //! end lets the lowering pass hand the diagonal left over by one leaf's synthesis to the next
 //! leaf, and lets one-qubit gates fuse.
 
-use nalgebra::{DMatrix, Matrix2, Matrix4};
+#[cfg(test)]
+use nalgebra::DMatrix;
+use nalgebra::{Matrix2, Matrix4};
 use num_complex::Complex64;
 
 use crate::ir::CMatrix;
+#[cfg(test)]
 use crate::ir::circuit::{Gate, apply_gate};
 
 /// One operation of a [`Draft`], on global qubit indices.
@@ -34,27 +37,6 @@ pub enum Step {
     },
 }
 
-impl Step {
-    /// Returns the qubits the step acts on.
-    pub fn qubits(&self) -> Vec<usize> {
-        match *self {
-            Step::Rz { qubit, .. } | Step::OneQubit { qubit, .. } => vec![qubit],
-            Step::Cx { control, target } => vec![control, target],
-            Step::TwoQubit { qubits, .. } => qubits.to_vec(),
-        }
-    }
-
-    /// Returns the step's matrix over [`Step::qubits`], operand 0 as the least significant bit.
-    pub fn matrix(&self) -> CMatrix {
-        match self {
-            Step::Rz { angle, .. } => Gate::Rz(*angle).matrix(),
-            Step::Cx { .. } => Gate::Cx.matrix(),
-            Step::OneQubit { matrix, .. } => DMatrix::from_iterator(2, 2, matrix.iter().copied()),
-            Step::TwoQubit { matrix, .. } => DMatrix::from_iterator(4, 4, matrix.iter().copied()),
-        }
-    }
-}
-
 /// A sequence of steps on `num_qubits` qubits, the first step applied first, times
 /// `e^{i·global_phase}`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -76,7 +58,43 @@ impl Draft {
     pub fn push(&mut self, step: Step) {
         self.steps.push(step);
     }
+}
 
+/// Copies a 2×2 dynamic matrix into a static one.
+pub fn to_matrix2(matrix: &CMatrix) -> Matrix2<Complex64> {
+    Matrix2::from_fn(|row, column| matrix[(row, column)])
+}
+
+/// Copies a 4×4 dynamic matrix into a static one.
+pub fn to_matrix4(matrix: &CMatrix) -> Matrix4<Complex64> {
+    Matrix4::from_fn(|row, column| matrix[(row, column)])
+}
+
+// Evaluation of drafts as matrices, for the tests of the decompositions.
+#[cfg(test)]
+impl Step {
+    /// Returns the qubits the step acts on.
+    pub fn qubits(&self) -> Vec<usize> {
+        match *self {
+            Step::Rz { qubit, .. } | Step::OneQubit { qubit, .. } => vec![qubit],
+            Step::Cx { control, target } => vec![control, target],
+            Step::TwoQubit { qubits, .. } => qubits.to_vec(),
+        }
+    }
+
+    /// Returns the step's matrix over [`Step::qubits`], operand 0 as the least significant bit.
+    pub fn matrix(&self) -> CMatrix {
+        match self {
+            Step::Rz { angle, .. } => Gate::Rz(*angle).matrix(),
+            Step::Cx { .. } => Gate::Cx.matrix(),
+            Step::OneQubit { matrix, .. } => DMatrix::from_iterator(2, 2, matrix.iter().copied()),
+            Step::TwoQubit { matrix, .. } => DMatrix::from_iterator(4, 4, matrix.iter().copied()),
+        }
+    }
+}
+
+#[cfg(test)]
+impl Draft {
     /// Counts the CX steps, leaving out the ones the leaves will add.
     pub fn cx_count(&self) -> usize {
         self.steps
@@ -96,14 +114,4 @@ impl Draft {
         matrix.iter_mut().for_each(|entry| *entry *= phase);
         matrix
     }
-}
-
-/// Copies a 2×2 dynamic matrix into a static one.
-pub fn to_matrix2(matrix: &CMatrix) -> Matrix2<Complex64> {
-    Matrix2::from_fn(|row, column| matrix[(row, column)])
-}
-
-/// Copies a 4×4 dynamic matrix into a static one.
-pub fn to_matrix4(matrix: &CMatrix) -> Matrix4<Complex64> {
-    Matrix4::from_fn(|row, column| matrix[(row, column)])
 }

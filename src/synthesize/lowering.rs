@@ -2,8 +2,8 @@
 //!
 //! Two passes. The first synthesizes each two-qubit leaf. A leaf that needs three CX is
 //! written with two CX up to a diagonal `d` when the next leaf acts on the same two qubits and
-//! every step in between commutes with diagonals on them (a CX whose target lies elsewhere,
-//! an Rz, or a step on other qubits); `d` then multiplies into that next leaf, which saves one
+//! every step in between commutes with diagonals on them: a CX whose target lies elsewhere,
+//! an Rz, or a step on other qubits. `d` then multiplies into that next leaf, which saves one
 //! CX per leaf (optimization A.2 of Shende, Bullock and Markov, "Synthesis of quantum logic
 //! circuits", 2006). The second pass fuses runs of one-qubit gates into single `u` gates and
 //! cancels pairs of equal CX with nothing on their qubits in between.
@@ -43,8 +43,8 @@ pub fn lower(draft: &Draft) -> Circuit {
     fuser.finish()
 }
 
-/// Synthesizes the leaf at `index`, passing its diagonal to the next leaf when that saves a
-/// CX; the next leaf's matrix in `steps` is updated in place.
+/// Synthesizes the leaf at `index`, and passes its diagonal on when that saves a CX. The next
+/// leaf's matrix in `steps` then absorbs the diagonal in place.
 fn synthesize_leaf(
     steps: &mut [Step],
     index: usize,
@@ -110,7 +110,7 @@ fn diagonal_receiver(steps: &[Step], index: usize, qubits: [usize; 2]) -> Option
 
 /// Reports whether a two-qubit unitary needs three CX: with `ũ = u/det(u)^{1/4}` and
 /// `γ = ũ·(Y⊗Y)·ũᵀ·(Y⊗Y)`, two CX suffice exactly when `tr γ` is real (Shende, Markov and
-/// Bullock, "Minimal universal two-qubit controlled-NOT-based circuits", 2004).
+/// Bullock, "Minimal universal two-qubit CNOT-based circuits", 2004).
 fn needs_three_cx(u: &Matrix4<Complex64>) -> bool {
     let determinant = u.determinant();
     let scaled = u * Complex64::from_polar(1.0, -determinant.arg() / 4.0);
@@ -253,8 +253,8 @@ impl Fuser {
             match *emitted {
                 Emitted::OneQubit { matrix, qubit } => {
                     let dynamic = DMatrix::from_fn(2, 2, |row, column| matrix[(row, column)]);
-                    let one = u3_circuit(&dynamic);
-                    circuit.append_mapped(&one, &[qubit]);
+                    let gate = u3_circuit(&dynamic);
+                    circuit.append_mapped(&gate, &[qubit]);
                 }
                 Emitted::Cx { control, target } => circuit.push(Gate::Cx, &[control, target]),
                 Emitted::Removed => {}

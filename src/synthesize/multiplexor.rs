@@ -3,9 +3,9 @@
 //!
 //! A multiplexor on a target qubit `t` applies a different operation for each basis state of
 //! its control qubits. For an Rz multiplexor with k controls and angles `θ_x`, the circuit is
-//! the Gray-code ladder of Möttönen et al. (2004): for `i = 0 … 2^k − 1`, `rz(φ_i)` on `t`
-//! followed by a CX from the control whose bit flips between Gray codes `g(i)` and `g(i + 1)`
-//! (the last one wraps round to `g(0) = 0` through the highest control). Before `rz(φ_i)` the
+//! a Gray-code ladder. For `i = 0 … 2^k − 1` it applies `rz(φ_i)` on `t` and then a CX from
+//! the control whose bit flips between the Gray codes `g(i)` and `g(i + 1)`; the last CX wraps
+//! round to `g(0) = 0` through the highest control. Before `rz(φ_i)` the
 //! target has been flipped `x·g(i)` times (mod 2) for control state `x`, so the ladder rotates
 //! by `Σ_i (−1)^{x·g(i)} φ_i = θ_x`, which a Walsh–Hadamard transform inverts.
 
@@ -19,7 +19,7 @@ use crate::ir::CMatrix;
 /// Rotation angles below this magnitude are left out of a multiplexor's ladder.
 const NEGLIGIBLE_ANGLE: f64 = 1e-14;
 
-/// Which CX of the Rz ladder to leave out, so that a neighbour can absorb it.
+/// The CX of the Rz ladder that is left out so that a neighbour can absorb it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Trim {
     /// The whole ladder: 2^k CX for k controls.

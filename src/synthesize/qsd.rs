@@ -14,7 +14,7 @@
 //! `C = −i·W_X†·W_Y`, `A1 = (S_X + i·S_Y)·W_X`, `B = 2·A1†·X − I` and `A2 = U21 + U22·C†`.
 //! `S_X` and `S_Y` commute, so `A1` is unitary.
 //! Each block-diagonal factor is demultiplexed into two (m − 1)-qubit unitaries around an Rz
-//! multiplexor on `t`; the inner unitaries of the outer factors merge into the middle one, so
+//! multiplexor on `t`. The inner unitaries of the outer factors merge into the middle one, so
 //! four (m − 1)-qubit unitaries remain. The outer multiplexors drop the CX next to the
 //! Hadamards: across `H_t` that CX becomes a CZ, which the middle factor absorbs as a sign flip
 //! of its lower half. Each level thus costs `3·2^{m−1} − 2` CX, and with the two-qubit leaves
@@ -35,15 +35,19 @@ use super::structure::{factor_qubit, find_controls, is_diagonal, keeps_qubit, sc
 use super::svd::polar_unitary;
 use super::two_qubit::two_qubit_cx;
 use crate::ir::CMatrix;
-use crate::ir::circuit::Circuit;
+use crate::ir::circuit::{Circuit, Gate};
 
 /// Synthesizes a 2^n × 2^n unitary (n ≥ 1) as `u` and `cx` gates whose unitary, global phase
-/// included, equals `u` to about 1e-12 per entry.
+/// included, equals `u`.
 ///
 /// One qubit gives one `u` gate and two qubits the minimum number of CX (at most 3). From
-/// three qubits on, structured inputs (a scalar, a tensor product with a one-qubit factor, a
-/// diagonal, a unitary that never flips some qubit, a controlled unitary) take their own
-/// constructions when those lower to fewer CX than the block-ZXZ decomposition.
+/// three qubits on, the block-ZXZ decomposition handles generic inputs. Structured inputs take
+/// their own constructions when those lower to fewer CX: a scalar, a tensor product with a
+/// one-qubit factor, a diagonal, a unitary that never flips some qubit, a controlled unitary.
+///
+/// The tests bound the largest entry error by 1e-10 up to five qubits; Haar-random unitaries
+/// on eight qubits measured about 2e-12. An input that is not unitary gives a circuit that
+/// does not match it.
 ///
 /// # Panics
 ///
@@ -90,7 +94,7 @@ fn synthesize_many(u: &CMatrix, num_qubits: usize) -> Circuit {
 }
 
 /// Appends a synthesis of `u`, whose local qubit `k` is the draft's qubit `qubits[k]`.
-pub fn push_unitary(draft: &mut Draft, u: &CMatrix, qubits: &[usize]) {
+pub(super) fn push_unitary(draft: &mut Draft, u: &CMatrix, qubits: &[usize]) {
     match *qubits {
         [qubit] => draft.push(Step::OneQubit {
             matrix: to_matrix2(u),
@@ -186,17 +190,17 @@ fn conjugate_by_top_z(matrix: &mut CMatrix) {
 }
 
 fn push_hadamard(draft: &mut Draft, qubit: usize) {
-    let h = to_matrix2(&crate::ir::circuit::Gate::H.matrix());
+    let h = to_matrix2(&Gate::H.matrix());
     draft.push(Step::OneQubit { matrix: h, qubit });
 }
 
 /// The four (m − 1)-qubit unitaries of `U = diag(A1, A2) · H_t · diag(I, B) · H_t · diag(I, C)`.
 #[derive(Debug, Clone)]
-pub struct BlockZxz {
-    pub a1: CMatrix,
-    pub a2: CMatrix,
-    pub b: CMatrix,
-    pub c: CMatrix,
+struct BlockZxz {
+    a1: CMatrix,
+    a2: CMatrix,
+    b: CMatrix,
+    c: CMatrix,
 }
 
 /// Computes the block-ZXZ factors of a unitary with the most significant qubit as the block
@@ -204,7 +208,7 @@ pub struct BlockZxz {
 ///
 /// Only the unitary polar factors are needed: `S_Y·W_X = Y·W_Y†·W_X`, so
 /// `A1 = S_X·W_X + i·S_Y·W_X = X + Y·C†` with `C† = i·W_Y†·W_X`.
-pub fn block_zxz(u: &CMatrix) -> BlockZxz {
+fn block_zxz(u: &CMatrix) -> BlockZxz {
     let half = u.nrows() / 2;
     let x = u.view((0, 0), (half, half)).into_owned();
     let y = u.view((0, half), (half, half)).into_owned();

@@ -2,8 +2,8 @@
 //! blocks of structured unitaries.
 //!
 //! nalgebra 0.35's complex SVD can return factors that miss the input by 1e-2 on such blocks
-//! (it returned a singular value of 1.0003 for a block of a unitary; nalgebra issue #1172
-//! reports similar failures). This one takes the right singular vectors from the Hermitian eigenproblem
+//! (it returned a singular value of 1.0003 for a block of a unitary, whose singular values
+//! cannot exceed 1). This one takes the right singular vectors from the Hermitian eigenproblem
 //! of `m†m`, which leaves the columns of `m·v` orthogonal to rounding in absolute terms, then
 //! runs one-sided Jacobi rotations on the pairs that are not yet orthogonal relative to their
 //! norms (in practice the columns of small singular values) until every pair is.
@@ -155,7 +155,7 @@ fn rotate_pair(matrix: &mut CMatrix, i: usize, j: usize, rotation: &[Complex64; 
 ///
 /// When `r` columns are still missing, the projections of the N basis vectors onto the
 /// missing subspace have squared norms summing to `r`, so one of them has norm at least
-/// `√(r/N)`; accepting the first candidate above `√(r/2N)` keeps every division well
+/// `√(r/N)`. Accepting the first candidate above `√(r/2N)` keeps every division well
 /// conditioned. The scan resumes where the previous one stopped, which keeps the total work
 /// at O(N³).
 fn complete_basis(u: &mut CMatrix, missing: &[usize]) {
