@@ -12,6 +12,8 @@ use std::fmt;
 
 use crate::ir::{Module, Network, Stage, ValidationError, validate};
 
+mod quantum;
+
 /// An optimization level from 0 to 3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct OptLevel(u8);
@@ -100,8 +102,14 @@ const BEFORE_DECOMPOSITION: &[Pass] = &[];
 /// Photonic passes on compiled meshes.
 const AFTER_DECOMPOSITION: &[Pass] = &[];
 
-/// Quantum passes on circuits in the target basis.
-const AFTER_SYNTHESIS: &[Pass] = &[];
+/// Quantum passes on circuits in the target basis; see [`quantum`].
+const AFTER_SYNTHESIS: &[Pass] = &[
+    quantum::MERGE_CIRCUITS,
+    quantum::CANCEL_ADJACENT,
+    quantum::CANCEL_COMMUTING,
+    quantum::CONSOLIDATE_TWO_QUBIT_BLOCKS,
+    quantum::CONSOLIDATE_THREE_QUBIT_BLOCKS,
+];
 
 pub fn before_decomposition(
     module: &mut Module,
