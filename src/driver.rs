@@ -109,7 +109,7 @@ impl Compiler {
         };
 
         let base_dir = self.options.base_dir.clone().unwrap_or_default();
-        let checked = check::check(&ast, &base_dir);
+        let checked = check::check(&ast, &base_dir, &mut sources);
         let warnings: Vec<Diagnostic> = checked
             .warnings
             .iter()

@@ -5,6 +5,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
+use crate::syntax::qasm2::Qasm2Error;
 
 /// A problem found while checking a parsed file.
 #[derive(Debug, Clone, PartialEq)]
@@ -164,6 +165,17 @@ pub enum CheckError {
         target_span: Span,
         help: String,
     },
+    /// `circuit(q, import = "bad.qasm")` where `bad.qasm` has errors, such as `reset q[0];`.
+    /// The layer check returns all of them in one error; [`CheckError::split_import`] makes
+    /// one error of each.
+    Import {
+        /// The program's errors, at least one; spans point into the `.qasm` file.
+        errors: Vec<Qasm2Error>,
+        /// The path argument of the `import` in the `.pnn` file.
+        import: Span,
+    },
+    /// `circuit(q, import = "bell.qasm") { h q[0]; }`: both a program and a gate block.
+    BlockAndImport { import: Span, block: Span },
 }
 
 /// A finding that does not stop compilation.
@@ -177,6 +189,17 @@ pub enum CheckWarning {
         span: Span,
         deviation: f64,
         tolerance: f64,
+    },
+    /// `circuit(q, import = "bell.qasm")` where `bell.qasm` ends in `measure` statements, in a
+    /// network that does not measure right after the layer; the layer drops them.
+    MeasurementsDropped {
+        path: String,
+        /// The number of final `measure` statements.
+        count: usize,
+        /// The first final `measure` statement, in the `.qasm` file.
+        span: Span,
+        /// The path argument of the `import`.
+        import: Span,
     },
 }
 
@@ -203,6 +226,23 @@ impl CheckError {
             CheckError::RepeatedQubit { .. } => "E0017",
             CheckError::GateArity { .. } => "E0018",
             CheckError::BasisCannotExpress { .. } => "E0019",
+            CheckError::Import { errors, .. } => errors.first().map_or("E0021", Qasm2Error::code),
+            CheckError::BlockAndImport { .. } => "E0012",
+        }
+    }
+
+    /// Splits an [`CheckError::Import`] with several program errors into one error each, so
+    /// that each becomes its own diagnostic; returns any other error unchanged.
+    pub fn split_import(self) -> Vec<CheckError> {
+        match self {
+            CheckError::Import { errors, import } if errors.len() > 1 => errors
+                .into_iter()
+                .map(|error| CheckError::Import {
+                    errors: vec![error],
+                    import,
+                })
+                .collect(),
+            other => vec![other],
         }
     }
 
@@ -423,6 +463,28 @@ impl CheckError {
                 .with_label(format!("not available on a {target} target"))
                 .with_secondary(*target_span, "target declared here")
                 .with_help(help.clone()),
+            CheckError::Import { errors, import } => {
+                let Some((first, others)) = errors.split_first() else {
+                    return Diagnostic::error(code, "the imported program has errors", *import);
+                };
+                let diagnostic = first
+                    .to_diagnostic()
+                    .with_secondary(*import, "imported here");
+                match others.len() {
+                    0 => diagnostic,
+                    more => diagnostic.with_note(format!(
+                        "the program has {more} more errors, not shown"
+                    )),
+                }
+            }
+            CheckError::BlockAndImport { import, block } => Diagnostic::error(
+                code,
+                "a `circuit` layer has both an imported program and a gate block",
+                *import,
+            )
+            .with_label("the gates come from this program")
+            .with_secondary(*block, "and from this gate block")
+            .with_help("remove the gate block, or the `import` argument"),
         }
     }
 }
@@ -445,6 +507,23 @@ impl CheckWarning {
                     "the deviation is within the tolerance {tolerance:.1e}, so the nearest unitary (the polar factor) replaces the matrix"
                 ))
                 .with_help("save the matrix in float64 and re-orthonormalize it to silence this warning"),
+            CheckWarning::MeasurementsDropped {
+                path,
+                count,
+                span,
+                import,
+            } => Diagnostic::warning(
+                "W0003",
+                format!("the final measurements of `{path}` are dropped"),
+                *span,
+            )
+            .with_label(match count {
+                1 => "this measurement is dropped".to_string(),
+                _ => format!("the first of {count} dropped `measure` statements"),
+            })
+            .with_secondary(*import, "imported here")
+            .with_note("a `circuit` layer is unitary, so it keeps only the program's gates")
+            .with_help("end the network with `output measure(…)` of this layer to measure every qubit"),
         }
     }
 }

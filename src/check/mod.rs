@@ -20,7 +20,7 @@ pub use value::{Scope, Value};
 use std::path::Path;
 
 use crate::ir::{Activation, CMatrix, Input, Target};
-use crate::source::Span;
+use crate::source::{SourceMap, Span};
 use crate::syntax::ast;
 
 /// A checked file: its networks, ready for lowering, and what the checks found.
@@ -75,7 +75,8 @@ pub enum LayerKind {
     /// `unitary(q, U, qubits = […])` in a quantum network: U is 2^k × 2^k for the k listed
     /// qubits (all live qubits when the list is omitted), indices relative to the input.
     QubitUnitary { matrix: CMatrix, qubits: Vec<usize> },
-    /// `circuit(q) { … }`, operands relative to the input register.
+    /// `circuit(q) { … }` or `circuit(q, import = "file.qasm")`, operands relative to the
+    /// input register.
     Circuit(Vec<CheckedGate>),
     /// `perceptrons(q, …)`: one 2^(m+1)-dimensional unitary per perceptron, on the m input
     /// qubits (operands 0 … m − 1) and the perceptron's output qubit (operand m).
@@ -84,8 +85,14 @@ pub enum LayerKind {
     Measure,
 }
 
-/// Checks a parsed file. `base_dir` resolves relative paths in `load(…)`.
-pub fn check(file: &ast::File, base_dir: &Path) -> Checked {
+/// Checks a parsed file. `base_dir` resolves relative paths in `load(…)` and `import`;
+/// the files that `circuit(q, import = …)` layers read are added to `sources`, so that
+/// diagnostics can point into them.
+pub fn check(file: &ast::File, base_dir: &Path, sources: &mut SourceMap) -> Checked {
+    quantum::with_sources(sources, || check_items(file, base_dir))
+}
+
+fn check_items(file: &ast::File, base_dir: &Path) -> Checked {
     let mut checked = Checked::default();
     let mut file_scope = Scope::with_builtins();
     let mut file_constants = network::Definitions::default();
@@ -113,7 +120,13 @@ pub fn check(file: &ast::File, base_dir: &Path) -> Checked {
         }
         let mut checker = network::NetworkChecker::new(decl, file_scope.clone(), base_dir);
         let result = checker.run();
-        checked.errors.append(&mut checker.errors);
+        if let Some(network) = &result {
+            quantum::drop_measured_at_output(network, &mut checker.warnings);
+        }
+        let errors = std::mem::take(&mut checker.errors);
+        checked
+            .errors
+            .extend(errors.into_iter().flat_map(CheckError::split_import));
         checked.warnings.append(&mut checker.warnings);
         if let Some(network) = result {
             checked.networks.push(network);

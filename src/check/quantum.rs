@@ -1,6 +1,10 @@
 //! Checks of the layer kinds of quantum networks: `unitary`, `circuit`, `perceptrons` and
 //! `measure`.
 
+mod import;
+
+pub use import::{drop_measured_at_output, with_sources};
+
 use std::collections::HashSet;
 
 use super::LayerKind;
@@ -31,7 +35,7 @@ pub fn signature(kind: &str) -> Option<&'static Signature> {
         Signature {
             name: "circuit",
             positional: &["input"],
-            named: &[],
+            named: &["import"],
             usage: "circuit(q) { h q[0]; cx q[0], q[1]; }",
         },
         Signature {
@@ -67,7 +71,7 @@ pub fn check_layer(
     match layer.kind {
         "unitary" => unitary(layer, evaluator, warnings),
         "circuit" => {
-            let gates = circuit(layer, evaluator)?;
+            let gates = circuit(layer, evaluator, warnings)?;
             Ok((LayerKind::Circuit(gates), layer.width))
         }
         "perceptrons" => perceptrons(layer, evaluator, warnings),
@@ -176,12 +180,29 @@ fn repeated_qubit(index: usize, position: usize, span: Span) -> CheckError {
     }
 }
 
-/// Checks the gate statements of a `circuit` layer.
-fn circuit(layer: &LayerContext, evaluator: &Evaluator) -> Result<Vec<CheckedGate>, CheckError> {
+/// Checks the gate statements of a `circuit` layer, or the program it imports.
+fn circuit(
+    layer: &LayerContext,
+    evaluator: &Evaluator,
+    warnings: &mut Vec<CheckWarning>,
+) -> Result<Vec<CheckedGate>, CheckError> {
+    if let Some(path) = layer.bound.get("import") {
+        if let Some(body) = layer.body {
+            let block = match (body.first(), body.last()) {
+                (Some(first), Some(last)) => first.span.to(last.span),
+                _ => layer.call.span,
+            };
+            return Err(CheckError::BlockAndImport {
+                import: path.span,
+                block,
+            });
+        }
+        return import::circuit(layer, evaluator, path, warnings);
+    }
     let Some(body) = layer.body else {
         return Err(CheckError::MissingArgument {
             call: "circuit".into(),
-            argument: "{ … } gate block",
+            argument: "{ … } gate block` or `import",
             span: layer.call.span,
             usage: "circuit(q) { h q[0]; cx q[0], q[1]; }",
         });

@@ -3,6 +3,7 @@
 pub mod ast;
 mod error;
 mod parser;
+pub mod qasm2;
 
 pub use error::SyntaxError;
 pub use parser::parse;
