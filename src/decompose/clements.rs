@@ -182,7 +182,7 @@ fn rotate_chain_pair(
 
 /// Rewrites `L⁻¹·D` as `D'·M'` for the left-hand MZI `L = left`, updating the diagonal of
 /// `D` in place and returning `M'`.
-fn move_through_diagonal(left: &Mzi, diagonal: &mut [Complex64]) -> Mzi {
+pub(super) fn move_through_diagonal(left: &Mzi, diagonal: &mut [Complex64]) -> Mzi {
     let (theta, phi) = (left.theta, left.phi);
     let (upper, lower) = (diagonal[left.top], diagonal[left.top + 1]);
     let external_inverse = Complex64::from_polar(1.0, -phi);

@@ -16,7 +16,7 @@ const WRAP_SNAP: f64 = 1e-15;
 ///
 /// Values within [`WRAP_SNAP`] below 2π, and `-0.0`, map to `+0.0`, so rounding noise on a zero
 /// phase never shows up as 2π. NaN stays NaN.
-pub(super) fn wrap_phase(phase: f64) -> f64 {
+pub(crate) fn wrap_phase(phase: f64) -> f64 {
     let wrapped = phase.rem_euclid(TAU);
     if wrapped >= TAU - WRAP_SNAP {
         0.0

@@ -3,14 +3,22 @@
 //! Both decompositions follow the MZI convention of [`crate::ir::mesh`] and return meshes whose
 //! [`Mesh::matrix`] reproduces the input unitary to rounding error. Phases are canonical: an
 //! entry that is already zero gives an MZI with θ = 0 and φ = 0, so the identity decomposes into
-//! all-zero phases.
+//! all-zero phases. The optimization passes also use [`block_diagonal`], which decomposes
+//! independent blocks side by side, and [`row_isometry`] and [`column_isometry`], which
+//! realize only some rows or columns of a unitary with fewer MZIs.
 
+mod blocks;
 mod clements;
 mod givens;
+mod isometry;
 mod reck;
 
+pub use blocks::block_diagonal;
 pub use clements::clements;
+pub use isometry::{column_isometry, row_isometry};
 pub use reck::reck;
+
+pub(crate) use givens::wrap_phase;
 
 use nalgebra::DMatrix;
 use num_complex::Complex64;
@@ -32,7 +40,7 @@ pub fn decompose(u: &DMatrix<Complex64>, kind: MeshKind) -> Mesh {
 ///
 /// `mzis` must be in propagation order. This as-soon-as-possible schedule reproduces the
 /// rectangular and triangular layouts from the order in which the decompositions emit MZIs.
-fn assign_columns(mzis: &mut [Mzi], modes: usize) {
+pub(crate) fn assign_columns(mzis: &mut [Mzi], modes: usize) {
     let mut next_free_column = vec![0; modes];
     for mzi in mzis {
         let column = next_free_column[mzi.top].max(next_free_column[mzi.top + 1]);

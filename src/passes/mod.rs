@@ -12,6 +12,7 @@ use std::fmt;
 
 use crate::ir::{Module, Network, Stage, ValidationError, validate};
 
+pub mod photonic;
 mod quantum;
 
 /// An optimization level from 0 to 3.
@@ -96,11 +97,15 @@ fn run_passes(
     Ok(())
 }
 
-/// Photonic passes on lowered IR, before unitaries become meshes.
-const BEFORE_DECOMPOSITION: &[Pass] = &[];
+/// Photonic passes on lowered IR, before unitaries become meshes; see [`photonic`].
+const BEFORE_DECOMPOSITION: &[Pass] = &[
+    photonic::FUSE_LINEAR,
+    photonic::DETECT_STRUCTURE,
+    photonic::LOW_RANK,
+];
 
-/// Photonic passes on compiled meshes.
-const AFTER_DECOMPOSITION: &[Pass] = &[];
+/// Photonic passes on compiled meshes; see [`photonic`].
+const AFTER_DECOMPOSITION: &[Pass] = &[photonic::DROP_IDLE_MZIS];
 
 /// Quantum passes on circuits in the target basis; see [`quantum`].
 const AFTER_SYNTHESIS: &[Pass] = &[
