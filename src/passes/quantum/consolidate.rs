@@ -8,6 +8,7 @@
 use super::blocks::{Resynthesis, resynthesize_blocks};
 use super::cancel::{Reach, cancel};
 use super::cost;
+use super::swaps::absorb_swaps;
 use crate::ir::circuit::Circuit;
 use crate::synthesize::basis::Basis;
 use crate::synthesize::qsd;
@@ -36,10 +37,12 @@ const THREE_QUBIT: Resynthesis = Resynthesis {
     synthesize: qsd::synthesize,
 };
 
-/// Resynthesizes two-qubit blocks, alternating with cancellation.
+/// Resynthesizes two-qubit blocks, after moving SWAPs next to the blocks they shorten,
+/// alternating with cancellation.
 pub fn consolidate_two_qubit(circuit: &Circuit, basis: Basis) -> Circuit {
     improve(circuit, basis, |circuit| {
-        resynthesize_blocks(circuit, basis, &TWO_QUBIT).0
+        let circuit = absorb_swaps(circuit, basis);
+        resynthesize_blocks(&circuit, basis, &TWO_QUBIT).0
     })
 }
 
@@ -48,6 +51,7 @@ pub fn consolidate_two_qubit(circuit: &Circuit, basis: Basis) -> Circuit {
 pub fn consolidate_three_qubit(circuit: &Circuit, basis: Basis) -> Circuit {
     improve(circuit, basis, |circuit| {
         let (circuit, _) = resynthesize_blocks(circuit, basis, &THREE_QUBIT);
+        let circuit = absorb_swaps(&circuit, basis);
         resynthesize_blocks(&circuit, basis, &TWO_QUBIT).0
     })
 }

@@ -3,7 +3,7 @@
 //!
 //! Only circuits that follow each other directly merge; a `trace` or `measure` between them
 //! keeps them apart. The merged operation takes the span covering its layers and the layer
-//! names joined with ` + `.
+//! names joined with `+`, as the photonic fusion pass names fused layers.
 
 use crate::ir::{Network, Op, OpKind};
 
@@ -25,8 +25,8 @@ pub fn merge_circuits(network: &mut Network) -> Vec<String> {
         };
         let identity: Vec<usize> = (0..next.num_qubits).collect();
         previous.append_mapped(next, &identity);
-        if !layer.split(" + ").any(|name| name == op.layer) {
-            layer.push_str(" + ");
+        if !layer.split('+').any(|name| name == op.layer) {
+            layer.push('+');
             layer.push_str(&op.layer);
         }
         *span = span.to(op.span);
@@ -93,7 +93,7 @@ mod tests {
         let unitary = crate::simulate::quantum::network_unitary(&network);
         merge_circuits(&mut network);
         assert_eq!(network.ops.len(), 1);
-        assert_eq!(network.ops[0].layer, "a + b");
+        assert_eq!(network.ops[0].layer, "a+b");
         assert_eq!(network.ops[0].span, span(10, 35));
         let OpKind::Circuit(circuit) = &network.ops[0].kind else {
             panic!("a circuit is expected");

@@ -15,6 +15,7 @@ mod cancel;
 mod commute;
 mod consolidate;
 mod merge;
+mod swaps;
 
 use super::Pass;
 use crate::ir::circuit::Circuit;
