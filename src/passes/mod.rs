@@ -13,7 +13,7 @@ use std::fmt;
 use crate::ir::{Module, Network, Stage, ValidationError, validate};
 
 pub mod photonic;
-mod quantum;
+pub mod quantum;
 
 /// An optimization level from 0 to 3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
