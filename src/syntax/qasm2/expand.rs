@@ -112,6 +112,28 @@ struct Measurement {
     followed: bool,
 }
 
+/// A gate definition being expanded: its bound parameters and qubits, and the position of
+/// the next body statement.
+struct Frame<'p> {
+    definition: &'p GateDefinition,
+    params: Vec<f64>,
+    qubits: Vec<usize>,
+    next: usize,
+}
+
+impl Frame<'_> {
+    /// Returns the qubit bound to one of the definition's qubit names.
+    fn qubit(&self, name: &str) -> usize {
+        let position = self
+            .definition
+            .qubits
+            .iter()
+            .position(|qubit| qubit.name == name)
+            .expect("body arguments were checked at the definition");
+        self.qubits[position]
+    }
+}
+
 #[derive(Default)]
 struct Expander<'p> {
     names: resolve::Names,
@@ -465,57 +487,67 @@ impl<'p> Expander<'p> {
     }
 
     /// Appends the gates of one call with evaluated parameters on distinct qubits.
+    ///
+    /// Nested gate definitions expand with an explicit stack rather than recursion, so that a
+    /// long chain of definitions cannot overflow the call stack.
     fn expand_entry(
         &self,
-        entry: &GateEntry,
+        entry: &GateEntry<'p>,
         params: &[f64],
         qubits: &[usize],
         call_span: Span,
         out: &mut Vec<(Gate, Vec<usize>)>,
     ) -> Result<(), Qasm2Error> {
-        match entry {
+        let definition = match entry {
             GateEntry::Builtin(builtin) => {
                 qelib1::expand(builtin.name, params, qubits, out);
-                Ok(())
+                return Ok(());
             }
-            GateEntry::Defined { definition, .. } => {
-                for statement in &definition.body {
-                    let Statement::Apply(call) = statement else {
-                        continue;
-                    };
-                    let inner_params = call
-                        .params
-                        .iter()
-                        .map(|param| {
-                            evaluate(param, &definition.params, params).map_err(|error| match error
-                            {
-                                Qasm2Error::NonFinite { value, span, .. } => {
-                                    Qasm2Error::NonFinite {
-                                        value,
-                                        span,
-                                        call: Some(call_span),
-                                    }
-                                }
-                                other => other,
-                            })
-                        })
-                        .collect::<Result<Vec<f64>, _>>()?;
-                    let inner_qubits: Vec<usize> = call
-                        .arguments
-                        .iter()
-                        .map(|argument| {
-                            let position = definition
-                                .qubits
-                                .iter()
-                                .position(|qubit| qubit.name == argument.register.name)
-                                .expect("body arguments were checked at the definition");
-                            qubits[position]
-                        })
-                        .collect();
-                    let inner = self
-                        .lookup(&call.name.name)
-                        .expect("body calls were checked at the definition");
-                    self.expand_entry(&inner, &inner_params, &inner_qubits, call_span, out)?;
+            GateEntry::Defined { definition, .. } => *definition,
+            GateEntry::Opaque { .. } => unreachable!("calls of opaque gates are rejected before"),
+        };
+        let mut stack = vec![Frame {
+            definition,
+            params: params.to_vec(),
+            qubits: qubits.to_vec(),
+            next: 0,
+        }];
+        while let Some(frame) = stack.last_mut() {
+            let Some(statement) = frame.definition.body.get(frame.next) else {
+                stack.pop();
+                continue;
+            };
+            frame.next += 1;
+            let Statement::Apply(call) = statement else {
+                continue;
+            };
+            let inner_params = call
+                .params
+                .iter()
+                .map(|param| {
+                    evaluate(param, &frame.definition.params, &frame.params).map_err(|error| {
+                        match error {
+                            Qasm2Error::NonFinite { value, span, .. } => Qasm2Error::NonFinite {
+                                value,
+                                span,
+                                call: Some(call_span),
+                            },
+                            other => other,
+                        }
+                    })
+                })
+                .collect::<Result<Vec<f64>, _>>()?;
+            let inner_qubits: Vec<usize> = call
+                .arguments
+                .iter()
+                .map(|argument| frame.qubit(&argument.register.name))
+                .collect();
+            match self
+                .lookup(&call.name.name)
+                .expect("body calls were checked at the definition")
+            {
+                GateEntry::Builtin(builtin) => {
+                    qelib1::expand(builtin.name, &inner_params, &inner_qubits, out);
                     if out.len() > MAX_OPERATIONS {
                         return Err(Qasm2Error::TooManyGates {
                             limit: MAX_OPERATIONS,
@@ -523,10 +555,18 @@ impl<'p> Expander<'p> {
                         });
                     }
                 }
-                Ok(())
+                GateEntry::Defined { definition, .. } => stack.push(Frame {
+                    definition,
+                    params: inner_params,
+                    qubits: inner_qubits,
+                    next: 0,
+                }),
+                GateEntry::Opaque { .. } => {
+                    unreachable!("bodies that call opaque gates are rejected at the definition")
+                }
             }
-            GateEntry::Opaque { .. } => unreachable!("calls of opaque gates are rejected before"),
         }
+        Ok(())
     }
 
     fn measure(&mut self, qubit: &Argument, bit: &Argument, span: Span) {

@@ -18,9 +18,14 @@ pub fn parse(text: &str, file: FileId) -> Result<Program, Qasm2Error> {
         tokens,
         position: 0,
         file,
+        depth: 0,
     };
     parser.program()
 }
+
+/// Maximum nesting of parentheses, signs, powers and function calls in an expression, which
+/// bounds the parser's recursion.
+const MAX_EXPRESSION_DEPTH: usize = 100;
 
 /// Statement keywords, which are not gate names.
 const KEYWORDS: [&str; 10] = [
@@ -32,6 +37,8 @@ struct Parser<'t> {
     tokens: Vec<Token>,
     position: usize,
     file: FileId,
+    /// Current nesting of the expression being parsed.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -427,8 +434,21 @@ impl Parser<'_> {
         }
     }
 
-    /// Parses `'-' unary | power`, so that `-2^2` is `-(2^2)`.
+    /// Parses `'-' unary | power`, so that `-2^2` is `-(2^2)`. Every nested expression passes
+    /// through here, so this is where the nesting depth is bounded.
     fn unary(&mut self) -> Result<Expr, Qasm2Error> {
+        if self.depth >= MAX_EXPRESSION_DEPTH {
+            return Err(self.error(&format!(
+                "an expression nested at most {MAX_EXPRESSION_DEPTH} levels deep"
+            )));
+        }
+        self.depth += 1;
+        let result = self.unary_inner();
+        self.depth -= 1;
+        result
+    }
+
+    fn unary_inner(&mut self) -> Result<Expr, Qasm2Error> {
         if self.at_symbol("-") {
             let token = self.advance();
             let operand = self.unary()?;

@@ -478,3 +478,43 @@ fn every_error_has_a_diagnostic() {
         assert!(diagnostic.help.is_some(), "{diagnostic:?}");
     }
 }
+
+#[test]
+fn deep_expression_is_a_syntax_error() {
+    let depth = 10_000;
+    let body = format!(
+        "qreg q[1];\nrz({}1{}) q[0];\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let errors = import_errors(&body);
+    assert_eq!(codes(&errors), ["E0001"]);
+    let minus_chain = format!("qreg q[1];\nrz({}1) q[0];\n", "-".repeat(depth));
+    assert_eq!(codes(&import_errors(&minus_chain)), ["E0001"]);
+}
+
+#[test]
+fn expression_within_depth_limit_parses() {
+    let body = format!(
+        "qreg q[1];\nrz({}0.5{}) q[0];\n",
+        "(".repeat(90),
+        ")".repeat(90)
+    );
+    let imported = import_ok(&body);
+    assert_eq!(gates(&imported), vec![(Gate::Rz(0.5), vec![0])]);
+}
+
+#[test]
+fn long_definition_chain_expands() {
+    let mut body = String::from("qreg q[2];\ngate g0(t) a, b { crz(t) a, b; }\n");
+    for level in 1..5_000 {
+        let previous = level - 1;
+        body.push_str(&format!(
+            "gate g{level}(t) a, b {{ g{previous}(t + 1) b, a; }}\n"
+        ));
+    }
+    body.push_str("g4999(0) q[0], q[1];\n");
+    let imported = import_ok(&body);
+    // 4999 swaps of the operands end with the original order, the angle counts the levels.
+    assert_eq!(gates(&imported), vec![(Gate::Crz(4999.0), vec![1, 0])]);
+}
