@@ -38,6 +38,56 @@ pub fn normalize_phase(phi: f64) -> f64 {
     }
 }
 
+/// A full singular value decomposition `m = u · Σ · v†` of an M×N matrix: `u` is M×M, `v` is
+/// N×N, and `singular_values` holds the min(M, N) diagonal entries of Σ in decreasing order.
+#[derive(Debug, Clone)]
+pub struct Svd {
+    pub u: CMatrix,
+    pub singular_values: Vec<f64>,
+    pub v: CMatrix,
+}
+
+/// Computes the full SVD with faer.
+///
+/// nalgebra 0.35's complex SVD misses rank-deficient inputs by up to 3e-2 (measured on
+/// products of unitary blocks with projectors); faer's stays at rounding level on the same
+/// inputs, about 2e-15.
+pub fn svd(m: &CMatrix) -> Svd {
+    let (rows, columns) = m.shape();
+    if rows == 0 || columns == 0 {
+        return Svd {
+            u: CMatrix::identity(rows, rows),
+            singular_values: Vec::new(),
+            v: CMatrix::identity(columns, columns),
+        };
+    }
+    let input = faer::Mat::<faer::c64>::from_fn(rows, columns, |i, j| {
+        let z = m[(i, j)];
+        faer::c64::new(z.re, z.im)
+    });
+    let Ok(decomposition) = input.svd() else {
+        // faer reports no convergence only for non-finite input, which the checker rejects.
+        let nan = Complex64::new(f64::NAN, f64::NAN);
+        return Svd {
+            u: CMatrix::from_element(rows, rows, nan),
+            singular_values: vec![f64::NAN; rows.min(columns)],
+            v: CMatrix::from_element(columns, columns, nan),
+        };
+    };
+    let convert = |matrix: faer::MatRef<'_, faer::c64>| {
+        CMatrix::from_fn(matrix.nrows(), matrix.ncols(), |i, j| {
+            let z = matrix[(i, j)];
+            Complex64::new(z.re, z.im)
+        })
+    };
+    let diagonal = decomposition.S();
+    Svd {
+        u: convert(decomposition.U()),
+        singular_values: (0..rows.min(columns)).map(|i| diagonal[i].re).collect(),
+        v: convert(decomposition.V()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::normalize_phase;

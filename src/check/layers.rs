@@ -245,11 +245,8 @@ pub fn unitarity_deviation(matrix: &CMatrix) -> f64 {
 /// Returns the unitary polar factor W·V† of the SVD U = W·Σ·V†, the unitary closest to the
 /// matrix in the Frobenius norm.
 pub fn nearest_unitary(matrix: &CMatrix) -> CMatrix {
-    let svd = matrix.clone().svd(true, true);
-    let (Some(u), Some(v_t)) = (svd.u, svd.v_t) else {
-        unreachable!("SVD was asked for both factors")
-    };
-    u * v_t
+    let svd = crate::linalg::svd(matrix);
+    svd.u * svd.v.adjoint()
 }
 
 pub fn matrix(evaluator: &Evaluator, expr: &Expr) -> Result<CMatrix, CheckError> {
