@@ -336,3 +336,58 @@ fn report_with_stdout_emit_needs_directory() {
         stderr(&output)
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn output_follows_symlinks_and_special_files() {
+    let directory = tempfile::tempdir().unwrap();
+    let real = directory.path().join("real.npy");
+    let link = directory.path().join("link.npy");
+    std::fs::write(&real, "old").unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let output = pnnc(&["run", BELL, "--output", link.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link stays"
+    );
+    assert_eq!(
+        read_npy(&real).shape,
+        vec![4],
+        "the target receives the output"
+    );
+    let output = pnnc(&["run", BELL, "--output", "/dev/null"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        !std::fs::metadata("/dev/null").unwrap().is_file(),
+        "/dev/null stays a device"
+    );
+}
+
+#[test]
+fn unwritable_target_stops_before_any_rename() {
+    let directory = tempfile::tempdir().unwrap();
+    std::fs::create_dir(directory.path().join("bell.qasm3")).unwrap();
+    let output = pnnc(&[
+        "build",
+        BELL,
+        "--emit",
+        "qasm2,qasm3",
+        "-o",
+        directory.path().to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("it is a directory"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        file_names(directory.path()),
+        vec!["bell.qasm3"],
+        "bell.qasm was not written"
+    );
+}
