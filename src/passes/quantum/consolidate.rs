@@ -1,13 +1,17 @@
 //! Block consolidation passes: two-qubit blocks resynthesized by the KAK decomposition
 //! (level 2) and three-qubit blocks by the Shannon decomposition (level 3).
 //!
-//! Each round resynthesizes the blocks that get cheaper (see [`blocks`](super::blocks)),
-//! then runs commutation-aware cancellation so that the fresh one-qubit gates merge with their
-//! neighbours. Rounds repeat while the cost drops, at most [`MAX_ROUNDS`] times.
+//! Each round moves SWAPs next to the blocks they shorten (see [`swaps`](super::swaps)),
+//! resynthesizes the blocks that get cheaper (see [`blocks`](super::blocks)), then runs
+//! commutation-aware cancellation so that the fresh one-qubit gates merge with their
+//! neighbours. Rounds repeat while the cost drops, at most [`MAX_ROUNDS`] times. Each pass
+//! runs once on the circuit as it is and once with its SWAPs elided (see
+//! [`elide`](super::elide)), and keeps the cheaper result.
 
 use super::blocks::{Resynthesis, resynthesize_blocks};
 use super::cancel::{Reach, cancel};
 use super::cost;
+use super::elide::elide_swaps;
 use super::swaps::absorb_swaps;
 use crate::ir::circuit::Circuit;
 use crate::synthesize::basis::Basis;
@@ -40,20 +44,43 @@ const THREE_QUBIT: Resynthesis = Resynthesis {
 /// Resynthesizes two-qubit blocks, after moving SWAPs next to the blocks they shorten,
 /// alternating with cancellation.
 pub fn consolidate_two_qubit(circuit: &Circuit, basis: Basis) -> Circuit {
-    improve(circuit, basis, |circuit| {
-        let circuit = absorb_swaps(circuit, basis);
-        resynthesize_blocks(&circuit, basis, &TWO_QUBIT).0
+    with_and_without_elision(circuit, basis, |circuit| {
+        improve(circuit, basis, |circuit| {
+            let circuit = absorb_swaps(circuit, basis);
+            resynthesize_blocks(&circuit, basis, &TWO_QUBIT).0
+        })
     })
 }
 
 /// Resynthesizes three-qubit blocks and then two-qubit blocks, alternating with
 /// cancellation.
 pub fn consolidate_three_qubit(circuit: &Circuit, basis: Basis) -> Circuit {
-    improve(circuit, basis, |circuit| {
-        let (circuit, _) = resynthesize_blocks(circuit, basis, &THREE_QUBIT);
-        let circuit = absorb_swaps(&circuit, basis);
-        resynthesize_blocks(&circuit, basis, &TWO_QUBIT).0
+    with_and_without_elision(circuit, basis, |circuit| {
+        improve(circuit, basis, |circuit| {
+            let (circuit, _) = resynthesize_blocks(circuit, basis, &THREE_QUBIT);
+            let circuit = absorb_swaps(&circuit, basis);
+            resynthesize_blocks(&circuit, basis, &TWO_QUBIT).0
+        })
     })
+}
+
+/// Optimizes the circuit as it is and, when it has SWAP-like blocks, with them elided (see
+/// [`elide_swaps`]), and returns the cheaper result.
+fn with_and_without_elision(
+    circuit: &Circuit,
+    basis: Basis,
+    optimize: impl Fn(&Circuit) -> Circuit,
+) -> Circuit {
+    let kept = optimize(circuit);
+    let Some(elided) = elide_swaps(circuit, basis) else {
+        return kept;
+    };
+    let elided = optimize(&elided);
+    if cost(&elided) < cost(&kept) {
+        elided
+    } else {
+        kept
+    }
 }
 
 /// Applies `step` and then cancellation while the cost drops.

@@ -14,6 +14,7 @@ mod blocks;
 mod cancel;
 mod commute;
 mod consolidate;
+mod elide;
 mod merge;
 mod swaps;
 
