@@ -8,9 +8,18 @@ use super::{Array, DataError, DataType};
 
 /// Parses the bytes of a `.npy` file into a C-order array.
 pub fn read_npy(bytes: &[u8]) -> Result<Array, DataError> {
+    check_header_shape(bytes)?;
     let file = NpyFile::new(bytes)
         .map_err(|error| DataError::Malformed(format!("invalid .npy header: {error}")))?;
     let shape: Vec<usize> = file.shape().iter().map(|&n| n as usize).collect();
+    let Some(elements) = shape
+        .iter()
+        .try_fold(1usize, |product, &n| product.checked_mul(n))
+    else {
+        return Err(DataError::Malformed(format!(
+            "the .npy shape {shape:?} has more elements than memory can address"
+        )));
+    };
     let order = file.order();
     let npyz::DType::Plain(type_str) = file.dtype() else {
         return Err(DataError::UnsupportedDtype(file.dtype().descr()));
@@ -40,12 +49,10 @@ pub fn read_npy(bytes: &[u8]) -> Result<Array, DataError> {
         (TypeChar::Complex, 16) => (DataType::Complex128, read_all(file, |z: Complex64| z)?),
         _ => return Err(DataError::UnsupportedDtype(type_str.to_string())),
     };
-    if data.len() != shape.iter().product::<usize>() {
+    if data.len() != elements {
         return Err(DataError::Malformed(format!(
-            "the .npy file holds {} elements, but its shape {:?} needs {}",
-            data.len(),
-            shape,
-            shape.iter().product::<usize>()
+            "the .npy file holds {} elements, but its shape {shape:?} needs {elements}",
+            data.len()
         )));
     }
     let data = match order {
@@ -53,6 +60,40 @@ pub fn read_npy(bytes: &[u8]) -> Result<Array, DataError> {
         Order::Fortran => fortran_to_c(&data, &shape),
     };
     Ok(Array { shape, data, dtype })
+}
+
+/// Rejects a header whose shape has more elements than the address space, before npyz
+/// multiplies the dimensions without overflow checks.
+fn check_header_shape(bytes: &[u8]) -> Result<(), DataError> {
+    let header_end = bytes.len().min(65_536 + 12);
+    let header = String::from_utf8_lossy(&bytes[..header_end]);
+    let Some(start) = header.find("'shape'") else {
+        return Ok(());
+    };
+    let rest = &header[start..];
+    let (Some(open), Some(close)) = (rest.find('('), rest.find(')')) else {
+        return Ok(());
+    };
+    if close < open {
+        return Ok(());
+    }
+    let mut elements: usize = 1;
+    for dimension in rest[open + 1..close]
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        let Ok(dimension) = dimension.parse::<usize>() else {
+            return Ok(());
+        };
+        elements = elements.checked_mul(dimension).ok_or_else(|| {
+            DataError::Malformed(format!(
+                "the .npy shape ({}) has more elements than memory can address",
+                &rest[open + 1..close]
+            ))
+        })?;
+    }
+    Ok(())
 }
 
 fn convert<T: Deserialize>(
@@ -150,6 +191,23 @@ mod tests {
         let array = read_npy(&write_npy(&[2], &data, true)).unwrap();
         assert_eq!(array.dtype, DataType::Float64);
         assert_eq!(array.data, data);
+    }
+
+    #[test]
+    fn overflowing_shape_rejected() {
+        // A version 1.0 header whose shape has 2^64 elements and no data after it.
+        let mut header =
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }"
+                .to_string();
+        while (10 + header.len() + 1) % 64 != 0 {
+            header.push(' ');
+        }
+        header.push('\n');
+        let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+        bytes.extend((header.len() as u16).to_le_bytes());
+        bytes.extend(header.bytes());
+        let error = read_npy(&bytes).unwrap_err();
+        assert!(matches!(error, DataError::Malformed(_)), "{error:?}");
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) -> 
         .with_message(&diagnostic.message);
 
     // ariadne starts a new snippet whenever a label lies above the previous one, so labels
-    // are added in source order to keep one snippet per file.
+    // are added in source order to keep one snippet per file, the primary label's file first.
     let mut labels: Vec<(&super::Label, Color)> = vec![(primary, primary_color)];
     labels.extend(
         diagnostic
@@ -44,7 +44,14 @@ pub fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) -> 
             .iter()
             .map(|label| (label, Color::Blue)),
     );
-    labels.sort_by_key(|(label, _)| (label.span.file, label.span.start));
+    let primary_file = primary.span.file;
+    labels.sort_by_key(|(label, _)| {
+        (
+            label.span.file != primary_file,
+            label.span.file,
+            label.span.start,
+        )
+    });
     for (label, label_color) in labels {
         let mut ariadne_label = AriadneLabel::new((name_of(label.span), label.span.range()));
         if color {

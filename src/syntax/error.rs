@@ -15,6 +15,9 @@ pub struct SyntaxError {
     pub expected: Vec<String>,
     /// The text found there, or `end of file`.
     pub found: String,
+    /// Set when the input nests deeper than the parser allows, instead of breaking the
+    /// grammar; the value is the limit.
+    pub too_deep: Option<usize>,
 }
 
 impl SyntaxError {
@@ -37,16 +40,38 @@ impl SyntaxError {
         let found = if position >= source.len() {
             "end of file".to_string()
         } else {
-            format!("`{}`", &source[position..token_end])
+            format!("`{}`", visible(&source[position..token_end]))
         };
         SyntaxError {
             span: Span::new(file, position..token_end),
             expected,
             found,
+            too_deep: None,
+        }
+    }
+
+    /// Reports nesting beyond `limit` levels at a span.
+    pub(crate) fn too_deep(span: Span, limit: usize) -> Self {
+        SyntaxError {
+            span,
+            expected: Vec::new(),
+            found: String::new(),
+            too_deep: Some(limit),
         }
     }
 
     pub fn to_diagnostic(&self) -> Diagnostic {
+        if let Some(limit) = self.too_deep {
+            return Diagnostic::error(
+                "E0001",
+                format!("expression nested more than {limit} levels deep"),
+                self.span,
+            )
+            .with_label(format!("level {} starts here", limit + 1))
+            .with_help(
+                "split the expression with `const` definitions, or load large data with `load(…)`",
+            );
+        }
         let expected = join_alternatives(&self.expected);
         Diagnostic::error(
             "E0001",
@@ -73,6 +98,20 @@ fn token_end(source: &str, position: usize) -> usize {
         rest.chars().next().map_or(0, char::len_utf8)
     };
     position + len
+}
+
+/// Escapes characters that would be invisible in a message (control characters, the byte
+/// order mark, other format characters) as `\u{…}`.
+fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{feff}' | '\u{200b}'..='\u{200f}') {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn join_alternatives(items: &[String]) -> String {

@@ -26,6 +26,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 
 /// Parses a whole file; `file` is the id its spans refer to.
 pub fn parse(source: &str, file: FileId) -> Result<File, SyntaxError> {
+    check_bracket_depth(source, file)?;
     let mut pairs = PnnParser::parse(Rule::file, source)
         .map_err(|error| SyntaxError::from_pest(error, source, file))?;
     let builder = Builder { file };
@@ -36,7 +37,118 @@ pub fn parse(source: &str, file: FileId) -> Result<File, SyntaxError> {
         .filter(|pair| pair.as_rule() != Rule::EOI)
         .map(|pair| builder.item(pair))
         .collect();
-    Ok(File { items })
+    let file = File { items };
+    check_expression_depth(&file)?;
+    Ok(file)
+}
+
+/// Deepest bracket nesting the parser accepts; the grammar and the AST builder recurse once
+/// per level, so deeper input could overflow the stack.
+const MAX_BRACKET_DEPTH: usize = 256;
+
+/// Deepest expression tree the checker evaluates (a flat sum of N terms is N levels deep).
+const MAX_EXPRESSION_DEPTH: usize = 1000;
+
+/// Rejects bracket nesting deeper than [`MAX_BRACKET_DEPTH`], skipping strings and comments.
+fn check_bracket_depth(source: &str, file: FileId) -> Result<(), SyntaxError> {
+    let bytes = source.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_BRACKET_DEPTH {
+                    return Err(SyntaxError::too_deep(
+                        Span::new(file, i..i + 1),
+                        MAX_BRACKET_DEPTH,
+                    ));
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// Rejects expression trees deeper than [`MAX_EXPRESSION_DEPTH`], which the recursive
+/// evaluator could not handle; walks the tree with an explicit stack.
+fn check_expression_depth(file: &File) -> Result<(), SyntaxError> {
+    let mut roots: Vec<&Expr> = Vec::new();
+    for item in &file.items {
+        match item {
+            Item::Const(decl) => roots.push(&decl.value),
+            Item::Network(network) => {
+                for statement in &network.statements {
+                    statement_expressions(statement, &mut roots);
+                }
+            }
+        }
+    }
+    let mut stack: Vec<(&Expr, usize)> = roots.into_iter().map(|expr| (expr, 1)).collect();
+    while let Some((expr, depth)) = stack.pop() {
+        if depth > MAX_EXPRESSION_DEPTH {
+            return Err(SyntaxError::too_deep(expr.span, MAX_EXPRESSION_DEPTH));
+        }
+        match &expr.kind {
+            ExprKind::List(items) => stack.extend(items.iter().map(|item| (item, depth + 1))),
+            ExprKind::Call(call) => stack.extend(
+                call.args
+                    .iter()
+                    .map(|argument| (&argument.value, depth + 1)),
+            ),
+            ExprKind::Neg(operand) => stack.push((operand, depth + 1)),
+            ExprKind::Binary(_, left, right) => {
+                stack.push((left, depth + 1));
+                stack.push((right, depth + 1));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn statement_expressions<'a>(statement: &'a Statement, roots: &mut Vec<&'a Expr>) {
+    let arguments = |args: &'a [Argument], roots: &mut Vec<&'a Expr>| {
+        roots.extend(args.iter().map(|argument| &argument.value))
+    };
+    match statement {
+        Statement::Target(decl) => arguments(&decl.options, roots),
+        Statement::Input(decl) => roots.push(&decl.width),
+        Statement::Layer(decl) => {
+            arguments(&decl.call.args, roots);
+            for gate in decl.body.iter().flatten() {
+                roots.extend(&gate.params);
+                roots.extend(
+                    gate.operands
+                        .iter()
+                        .filter_map(|operand| operand.index.as_ref()),
+                );
+            }
+        }
+        Statement::Output(decl) => roots.push(&decl.value),
+        Statement::Const(decl) => roots.push(&decl.value),
+    }
 }
 
 /// Returns a pair's children without the named punctuation rules, which exist only to make
