@@ -2,8 +2,9 @@
 
 Two subcommands:
 
-    peers.py measure CASE SIZE [--threads T]
-        Time one case at one size in this process and print one JSON object.
+    peers.py measure CASE SIZE
+        Time one case at one size in this process and print one JSON object. The BLAS
+        thread count comes from the environment and defaults to 1.
     peers.py run --main-python PY --sf-python PY --output FILE [--timeout S]
         Run every case at every size, each in a fresh `peers.py measure` process with a
         timeout, and write all results, versions and skipped sizes to FILE as JSON.
@@ -329,19 +330,19 @@ def run_all(arguments) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    one = commands.add_parser("measure", help="time one case at one size, print JSON")
-    one.add_argument("case")
-    one.add_argument("size", type=int)
-    every = commands.add_parser("run", help="time every case in child processes")
-    every.add_argument("--main-python", required=True, help="interpreter of requirements.txt")
-    every.add_argument(
+    measure_parser = commands.add_parser("measure", help="time one case at one size, print JSON")
+    measure_parser.add_argument("case")
+    measure_parser.add_argument("size", type=int)
+    run_parser = commands.add_parser("run", help="time every case in child processes")
+    run_parser.add_argument("--main-python", required=True, help="interpreter of requirements.txt")
+    run_parser.add_argument(
         "--sf-python", required=True, help="interpreter of requirements-strawberryfields.txt"
     )
-    every.add_argument("--output", required=True, help="JSON file to write")
-    every.add_argument(
+    run_parser.add_argument("--output", required=True, help="JSON file to write")
+    run_parser.add_argument(
         "--timeout", type=float, default=600.0, help="limit of one measurement, in seconds"
     )
-    every.add_argument("--only", nargs="*", help="run only these cases")
+    run_parser.add_argument("--only", nargs="*", help="run only these cases")
     arguments = parser.parse_args()
 
     if arguments.command == "measure":

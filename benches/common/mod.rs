@@ -22,7 +22,7 @@ pub fn decomposition_sizes() -> Vec<usize> {
     sizes
 }
 
-/// Whether `PNN_BENCH_LARGE=1` asks for the slow 4096-mode cases.
+/// Returns whether `PNN_BENCH_LARGE=1` requests the slow 4096-mode cases.
 pub fn large_enabled() -> bool {
     std::env::var("PNN_BENCH_LARGE").is_ok_and(|value| value == "1")
 }
