@@ -110,11 +110,13 @@ impl Compiler {
 
         let base_dir = self.options.base_dir.clone().unwrap_or_default();
         let checked = check::check(&ast, &base_dir, &mut sources);
-        let warnings: Vec<Diagnostic> = checked
-            .warnings
-            .iter()
-            .map(check::CheckWarning::to_diagnostic)
-            .collect();
+        let warnings = limit_repeats(
+            checked
+                .warnings
+                .iter()
+                .map(check::CheckWarning::to_diagnostic)
+                .collect(),
+        );
         if !checked.errors.is_empty() {
             let mut diagnostics: Vec<Diagnostic> = checked
                 .errors
@@ -162,6 +164,41 @@ impl Compiler {
             stem,
         })
     }
+}
+
+/// Most warnings of one code reported in full; a generated file with thousands of unused
+/// layers would otherwise print megabytes.
+const MAX_WARNINGS_PER_CODE: usize = 20;
+
+/// Keeps the first [`MAX_WARNINGS_PER_CODE`] warnings of each code and replaces the rest by
+/// one warning that counts them.
+fn limit_repeats(warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut kept = Vec::new();
+    let mut omitted: Vec<(&'static str, usize, crate::source::Span)> = Vec::new();
+    for warning in warnings {
+        let shown = kept
+            .iter()
+            .filter(|w: &&Diagnostic| w.code == warning.code)
+            .count();
+        if shown < MAX_WARNINGS_PER_CODE {
+            kept.push(warning);
+        } else if let Some(entry) = omitted.iter_mut().find(|(code, ..)| *code == warning.code) {
+            entry.1 += 1;
+        } else {
+            omitted.push((warning.code, 1, warning.primary.span));
+        }
+    }
+    for (code, count, span) in omitted {
+        kept.push(
+            Diagnostic::warning(
+                code,
+                format!("{count} more {code} warnings not shown"),
+                span,
+            )
+            .with_label("the first one left out"),
+        );
+    }
+    kept
 }
 
 /// Runs the passes of `level` around decomposition and synthesis and validates the result.

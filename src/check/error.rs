@@ -54,6 +54,13 @@ pub enum CheckError {
         reason: String,
         span: Span,
     },
+    /// `load("broken.npy")`: the file exists but its content is not a valid `.npy` or `.csv`
+    /// array (a truncated file, a non-numeric CSV cell, an unknown extension).
+    MalformedData {
+        path: String,
+        reason: String,
+        span: Span,
+    },
     /// `load("strings.npy")` with an element type pnn cannot use, e.g. `<U7`.
     UnsupportedDtype {
         path: String,
@@ -212,7 +219,7 @@ impl CheckError {
             CheckError::UsedBeforeDefinition { .. } => "E0003",
             CheckError::WidthMismatch { .. } => "E0004",
             CheckError::NotUnitary { .. } => "E0005",
-            CheckError::FileUnreadable { .. } => "E0006",
+            CheckError::FileUnreadable { .. } | CheckError::MalformedData { .. } => "E0006",
             CheckError::UnsupportedDtype { .. } => "E0007",
             CheckError::BadShape { .. } => "E0008",
             CheckError::NonFinite { .. } => "E0009",
@@ -319,6 +326,11 @@ impl CheckError {
                 Diagnostic::error(code, format!("cannot read `{path}`"), *span)
                     .with_label(reason.clone())
                     .with_help("check the path; relative paths are resolved against the directory of the .pnn file")
+            }
+            CheckError::MalformedData { path, reason, span } => {
+                Diagnostic::error(code, format!("`{path}` is not a valid data file"), *span)
+                    .with_label(reason.clone())
+                    .with_help("save the array again, e.g. with `numpy.save(path, array)`, or as comma-separated numbers in a .csv file")
             }
             CheckError::UnsupportedDtype { path, dtype, span } => Diagnostic::error(
                 code,
@@ -564,8 +576,15 @@ fn closest<'a>(name: &str, candidates: &'a [String]) -> Option<&'a str> {
     if let [only] = candidates {
         return Some(only);
     }
+    // Names whose lengths differ by more than 2 cannot be within distance 2; skipping them
+    // keeps a typo in a very long name from costing a quadratic distance computation.
+    let length = name.chars().count();
+    if length > 64 {
+        return None;
+    }
     candidates
         .iter()
+        .filter(|candidate| candidate.chars().count().abs_diff(length) <= 2)
         .map(|candidate| (edit_distance(name, candidate), candidate))
         .filter(|&(distance, candidate)| {
             distance <= 2 && distance < name.len().max(candidate.len())

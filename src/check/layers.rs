@@ -122,6 +122,14 @@ pub fn check_layer(
         "linear" => {
             let expr = layer.argument("matrix");
             let matrix = matrix(evaluator, expr)?;
+            if !matrix.norm().is_finite() {
+                return Err(CheckError::InvalidValue {
+                    message: "the matrix entries are too large: its norm overflows".into(),
+                    label: "entries near the largest f64".into(),
+                    span: expr.span,
+                    help: "scale the matrix down and compensate after detection, e.g. divide it by 1e100".into(),
+                });
+            }
             layer.expect_width(
                 matrix.ncols(),
                 format!("the matrix has {} columns", matrix.ncols()),
@@ -364,7 +372,7 @@ fn activation(layer: &LayerContext, evaluator: &Evaluator) -> Result<Activation,
         }
         _ => Err(CheckError::InvalidChoice {
             option: "kind".into(),
-            found: symbol(&kind_expr.kind).unwrap_or("…").to_string(),
+            found: super::target::written_value(&kind_expr.kind),
             span: kind_expr.span,
             valid: ACTIVATIONS.to_vec(),
         }),
@@ -379,11 +387,17 @@ pub fn positive_integer(
 ) -> Result<usize, CheckError> {
     let value = evaluator.real(expr)?;
     if value.fract() != 0.0 || value < 1.0 || value > u32::MAX as f64 {
+        let limit = u32::MAX;
+        let label = if value > limit as f64 && value.fract() == 0.0 {
+            format!("above the limit {limit}")
+        } else {
+            "not a positive integer".to_string()
+        };
         return Err(CheckError::InvalidValue {
-            message: format!("{what} must be a positive integer, found {value}"),
-            label: "not a positive integer".into(),
+            message: format!("{what} must be an integer from 1 to {limit}, found {value}"),
+            label,
             span: expr.span,
-            help: "write a whole number of at least 1".into(),
+            help: format!("write a whole number from 1 to {limit}"),
         });
     }
     Ok(value as usize)

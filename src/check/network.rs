@@ -450,13 +450,19 @@ impl<'a> NetworkChecker<'a> {
             return Some(name.clone());
         }
         match later.get(name.as_str()) {
-            Some(definition) if *definition != own_span => {
-                self.errors.push(CheckError::UsedBeforeDefinition {
-                    name: name.clone(),
+            Some(definition) if *definition == own_span => {
+                self.errors.push(CheckError::InvalidValue {
+                    message: format!("layer `{name}` reads itself"),
+                    label: "a layer cannot be its own input".into(),
                     span: expr.span,
-                    definition: *definition,
+                    help: "read the input or an earlier layer".into(),
                 })
             }
+            Some(definition) => self.errors.push(CheckError::UsedBeforeDefinition {
+                name: name.clone(),
+                span: expr.span,
+                definition: *definition,
+            }),
             _ => {
                 let mut candidates: Vec<String> = signals.keys().cloned().collect();
                 candidates.sort();

@@ -37,7 +37,29 @@ pub fn check_target(decl: &TargetDecl, evaluator: &Evaluator) -> Result<Target, 
     }
 }
 
+/// Reports an option given twice, e.g. `target photonic(mesh = reck, mesh = clements)`.
+fn reject_repeated_options(decl: &TargetDecl) -> Result<(), CheckError> {
+    for (index, option) in decl.options.iter().enumerate() {
+        let Some(name) = &option.name else { continue };
+        let repeated = decl.options[..index].iter().any(|earlier| {
+            earlier
+                .name
+                .as_ref()
+                .is_some_and(|earlier| earlier.name == name.name)
+        });
+        if repeated {
+            return Err(CheckError::UnexpectedArgument {
+                call: format!("target {}", decl.kind.name),
+                span: option.span,
+                usage: "give each option once",
+            });
+        }
+    }
+    Ok(())
+}
+
 fn photonic(decl: &TargetDecl, evaluator: &Evaluator) -> Result<PhotonicTarget, CheckError> {
+    reject_repeated_options(decl)?;
     let mut target = PhotonicTarget {
         mesh: MeshKind::Clements,
         layout: Layout::Compact,
@@ -61,7 +83,7 @@ fn photonic(decl: &TargetDecl, evaluator: &Evaluator) -> Result<PhotonicTarget, 
                     _ => {
                         return Err(CheckError::InvalidChoice {
                             option: "mesh".into(),
-                            found: symbol(&option.value.kind).unwrap_or("…").to_string(),
+                            found: written_value(&option.value.kind),
                             span: option.value.span,
                             valid: MESHES.to_vec(),
                         });
@@ -75,7 +97,7 @@ fn photonic(decl: &TargetDecl, evaluator: &Evaluator) -> Result<PhotonicTarget, 
                     _ => {
                         return Err(CheckError::InvalidChoice {
                             option: "layout".into(),
-                            found: symbol(&option.value.kind).unwrap_or("…").to_string(),
+                            found: written_value(&option.value.kind),
                             span: option.value.span,
                             valid: LAYOUTS.to_vec(),
                         });
@@ -133,6 +155,7 @@ fn non_negative(
 }
 
 fn quantum(decl: &TargetDecl) -> Result<QuantumTarget, CheckError> {
+    reject_repeated_options(decl)?;
     let mut chosen = (Basis::U3Cx, true, "[u3, cx]".to_string());
     for option in &decl.options {
         let Some(name) = &option.name else {
@@ -163,9 +186,7 @@ fn quantum(decl: &TargetDecl) -> Result<QuantumTarget, CheckError> {
             ],
         };
         let ExprKind::List(items) = &option.value.kind else {
-            return Err(invalid(
-                symbol(&option.value.kind).unwrap_or("…").to_string(),
-            ));
+            return Err(invalid(written_value(&option.value.kind)));
         };
         let mut names = Vec::new();
         for item in items {
@@ -197,6 +218,17 @@ fn quantum(decl: &TargetDecl) -> Result<QuantumTarget, CheckError> {
         basis_text,
         span: decl.span,
     })
+}
+
+/// Returns an option value as written, for messages: a name, a quoted string, a number.
+pub fn written_value(kind: &ExprKind) -> String {
+    match kind {
+        ExprKind::Name(name) => name.clone(),
+        ExprKind::String(text) => format!("\"{text}\""),
+        ExprKind::Number(x) => x.to_string(),
+        ExprKind::List(_) => "[…]".to_string(),
+        _ => "…".to_string(),
+    }
 }
 
 /// Returns the bare name an option value is written as, if it is one.

@@ -267,11 +267,18 @@ impl Evaluator<'_> {
                 dtype,
                 span: path_expr.span,
             },
-            other => CheckError::FileUnreadable {
+            DataError::Io(reason) => CheckError::FileUnreadable {
                 path: path.clone(),
-                reason: other.to_string(),
+                reason,
                 span: path_expr.span,
             },
+            malformed @ (DataError::Malformed(_) | DataError::UnknownFormat(_)) => {
+                CheckError::MalformedData {
+                    path: path.clone(),
+                    reason: malformed.to_string(),
+                    span: path_expr.span,
+                }
+            }
         })?;
         array_to_value(array, &path, path_expr.span)
     }
@@ -427,7 +434,7 @@ fn binary(
                 (left, left_span)
             };
             return Err(CheckError::TypeMismatch {
-                expected: format!("an operand that `{}` accepts here", op.symbol()),
+                expected: format!("an operand that `{}` accepts", op.symbol()),
                 found: bad.describe(),
                 span,
             });

@@ -7,14 +7,34 @@ use crate::source::SourceMap;
 
 /// Renders diagnostics one after the other, as a terminal would show them.
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    // One cache for all diagnostics: building it copies every source file.
+    let mut cache = source_cache(sources);
     diagnostics
         .iter()
-        .map(|diagnostic| render_one(diagnostic, sources, color))
+        .map(|diagnostic| render_cached(diagnostic, sources, color, &mut cache))
         .collect()
 }
 
 /// Renders one diagnostic; without colour the text has no escape codes.
 pub fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) -> String {
+    render_cached(diagnostic, sources, color, &mut source_cache(sources))
+}
+
+fn source_cache(sources: &SourceMap) -> impl ariadne::Cache<String> + use<> {
+    ariadne::sources(
+        sources
+            .files()
+            .map(|(_, file)| (file.name.clone(), file.text.clone()))
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn render_cached(
+    diagnostic: &Diagnostic,
+    sources: &SourceMap,
+    color: bool,
+    cache: &mut impl ariadne::Cache<String>,
+) -> String {
     let name_of = |span: crate::source::Span| sources.get(span.file).name.clone();
     let kind = match diagnostic.severity {
         Severity::Error => ReportKind::Error,
@@ -69,11 +89,6 @@ pub fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) -> 
         report.set_help(help);
     }
 
-    let cache = ariadne::sources(
-        sources
-            .files()
-            .map(|(_, file)| (file.name.clone(), file.text.clone())),
-    );
     let mut out = Vec::new();
     // Writing into a Vec cannot fail; a failure here means a span outside its file, which
     // the stages never produce, so fall back to a one-line rendering rather than panic.

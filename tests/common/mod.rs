@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -33,7 +34,12 @@ pub fn python_with(modules: &[&str]) -> Option<PathBuf> {
     if std::env::var("CI").is_ok_and(|value| value == "true") {
         panic!("conformance peer missing under CI=true: {reason}");
     }
-    eprintln!("skipping conformance test: {reason} (set PNN_PYTHON to a Python with these modules)");
+    // libtest captures `eprintln!` of passing tests; writing to the stderr handle directly
+    // keeps the reason visible in a plain `cargo test` run.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipping conformance test: {reason} (set PNN_PYTHON to a Python with these modules)"
+    );
     None
 }
 

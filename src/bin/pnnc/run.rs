@@ -103,9 +103,11 @@ pub(crate) fn as_batch(array: &Array) -> Result<(DMatrix<Complex64>, bool), Stri
     }
     .and_then(|(batch, single)| match array.first_non_finite() {
         Some((index, value)) => Err(format!(
-            "entry {:?} is {value}, not a finite number",
-            array.unravel(index)
+            "entry {:?} is {}, not a finite number",
+            array.unravel(index),
+            number_text(value)
         )),
+        None if batch.nrows() == 0 => Err("the input has no samples".to_string()),
         None => Ok((batch, single)),
     })
 }
@@ -128,7 +130,18 @@ pub(crate) fn accuracy(
     let mut correct = 0;
     for (row, label) in labels.data.iter().enumerate() {
         if label.im != 0.0 || label.re.fract() != 0.0 || label.re < 0.0 {
-            return Err(format!("label {row} is {label}, not a class index"));
+            return Err(format!(
+                "label {row} is {}, not a class index",
+                number_text(*label)
+            ));
+        }
+        if label.re >= outputs.ncols() as f64 {
+            return Err(format!(
+                "label {row} is {}, but the network has only {} outputs (classes 0 to {})",
+                label.re,
+                outputs.ncols(),
+                outputs.ncols().saturating_sub(1)
+            ));
         }
         let mut predicted = 0;
         for (index, value) in outputs.row(row).iter().enumerate() {
@@ -141,6 +154,15 @@ pub(crate) fn accuracy(
         }
     }
     Ok((correct, labels.data.len()))
+}
+
+/// Writes a number as `1.5`, `NaN` or `1-2i`.
+fn number_text(z: Complex64) -> String {
+    if z.im == 0.0 {
+        format!("{}", z.re)
+    } else {
+        format!("{}{:+}i", z.re, z.im)
+    }
 }
 
 /// Returns the line `accuracy: 98.15% (530/540)`.
