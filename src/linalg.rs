@@ -31,10 +31,11 @@ pub fn phase_factor(phi: f64) -> Complex64 {
 /// wrapped value would print and behave as 2π, become 0.
 pub fn normalize_phase(phi: f64) -> f64 {
     let wrapped = phi.rem_euclid(std::f64::consts::TAU);
+    // `rem_euclid` keeps the sign of a zero, and adding +0.0 turns -0.0 into +0.0.
     if std::f64::consts::TAU - wrapped < 1e-15 {
         0.0
     } else {
-        wrapped
+        wrapped + 0.0
     }
 }
 
@@ -99,5 +100,6 @@ mod tests {
         assert_eq!(normalize_phase(TAU), 0.0);
         assert_eq!(normalize_phase(-1e-17), 0.0);
         assert_eq!(normalize_phase(3.0 * PI), PI);
+        assert!(normalize_phase(-0.0).is_sign_positive());
     }
 }

@@ -42,6 +42,15 @@ pub fn define_constant(
     base_dir: &Path,
     errors: &mut Vec<CheckError>,
 ) {
+    if matches!(decl.name.name.as_str(), "pi" | "tau" | "e") {
+        errors.push(CheckError::InvalidValue {
+            message: format!("`{}` is a built-in constant", decl.name.name),
+            label: "cannot be redefined".into(),
+            span: decl.name.span,
+            help: "choose another name for this constant".into(),
+        });
+        return;
+    }
     if let Err(error) = definitions.define(&decl.name) {
         errors.push(error);
         return;
