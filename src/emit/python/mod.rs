@@ -45,11 +45,74 @@ pub fn emit(compilation: &Compilation) -> Result<Vec<Artifact>, EmitError> {
         .into_iter()
         .map(|network| {
             Ok(Artifact {
-                path: format!("{}.py", network.name),
+                path: format!("{}.py", module_name(&network.name)),
                 contents: script(network, &options)?,
             })
         })
         .collect()
+}
+
+/// Modules a script or the SAX models module imports, and Python keywords: a script named
+/// after one of them would shadow it or could not be imported.
+const RESERVED_MODULE_NAMES: &[&str] = &[
+    "argparse",
+    "decimal",
+    "json",
+    "math",
+    "os",
+    "sys",
+    "tempfile",
+    "numpy",
+    "np",
+    "jax",
+    "jnp",
+    "sax",
+    "pnn_sax_models",
+    "False",
+    "None",
+    "True",
+    "and",
+    "as",
+    "assert",
+    "async",
+    "await",
+    "break",
+    "class",
+    "continue",
+    "def",
+    "del",
+    "elif",
+    "else",
+    "except",
+    "finally",
+    "for",
+    "from",
+    "global",
+    "if",
+    "import",
+    "in",
+    "is",
+    "lambda",
+    "nonlocal",
+    "not",
+    "or",
+    "pass",
+    "raise",
+    "return",
+    "try",
+    "while",
+    "with",
+    "yield",
+];
+
+/// Returns the script's module name: the network name, with `_network` appended when the name
+/// is reserved.
+pub fn module_name(network: &str) -> String {
+    if RESERVED_MODULE_NAMES.contains(&network) {
+        format!("{network}_network")
+    } else {
+        network.to_string()
+    }
 }
 
 /// Writes the script of one network.
