@@ -160,13 +160,18 @@ impl<'a> NetworkChecker<'a> {
                 current = signal.source.clone();
             }
             chain.reverse();
+            let in_chain: std::collections::HashSet<&String> = chain.iter().collect();
+            let name_spans: HashMap<&str, Span> = statements
+                .layers
+                .iter()
+                .map(|layer| (layer.name.name.as_str(), layer.name.span))
+                .collect();
             for name in order.iter().filter(|_| errors_before == 0) {
-                if !chain.contains(name) {
-                    let span = statements
-                        .layers
-                        .iter()
-                        .find(|layer| &layer.name.name == name)
-                        .map_or(self.decl.span, |layer| layer.name.span);
+                if !in_chain.contains(name) {
+                    let span = name_spans
+                        .get(name.as_str())
+                        .copied()
+                        .unwrap_or(self.decl.span);
                     self.warnings.push(CheckWarning::UnusedLayer {
                         name: name.clone(),
                         span,
