@@ -1,7 +1,7 @@
 //! Isometry decomposition: meshes that realize only the first rows or columns of a unitary.
 //!
 //! A `linear` layer's first mesh feeds attenuators, and only the modes with a nonzero
-//! transmission matter after them; its second mesh only receives light on as many modes. So
+//! transmission matter after them. Its second mesh only receives light on as many modes. So
 //! each mesh has to realize a k×N (or N×k) isometry, not an N×N unitary. An isometry has
 //! kN − k(k + 1)/2 free complex rotations after its k phases, so that is the MZI count here,
 //! against N(N − 1)/2 for the full mesh.
@@ -50,8 +50,8 @@ pub fn row_isometry(rows: &DMatrix<Complex64>) -> Mesh {
 /// Decomposes an N×k matrix with orthonormal columns into an N-mode mesh whose transfer matrix
 /// has those columns as its first k columns.
 ///
-/// The mesh has kN − k(k + 1)/2 MZIs in a truncated triangle ([`MeshKind::Reck`]); its columns
-/// k … N − 1 are left to the nulling. Every MZI lies in the forward light cone of input modes
+/// The mesh has kN − k(k + 1)/2 MZIs in a truncated triangle ([`MeshKind::Reck`]), and its
+/// columns k … N − 1 are left to the nulling. Every MZI lies in the forward light cone of input modes
 /// 0 … k − 1, so no MZI acts only on inputs beyond them. Same precondition as
 /// [`row_isometry`].
 pub fn column_isometry(columns: &DMatrix<Complex64>) -> Mesh {
@@ -84,7 +84,7 @@ pub fn column_isometry(columns: &DMatrix<Complex64>) -> Mesh {
 }
 
 /// Nulls every entry below the diagonal of the N×k matrix `work` with MZIs applied from the
-/// left and returns them in the order applied; the diagonal keeps the remaining phases.
+/// left and returns them in the order applied. The diagonal keeps the remaining phases.
 fn null_columns(work: &mut DMatrix<Complex64>) -> Vec<Mzi> {
     let (modes, kept) = work.shape();
     let mut mzis = Vec::with_capacity((kept * modes).saturating_sub(kept * (kept + 1) / 2));

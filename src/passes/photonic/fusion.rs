@@ -1,7 +1,7 @@
 //! Fusion: runs of linear operations with no nonlinearity between them become one matrix.
 //!
 //! The pass cuts a network into segments, the maximal runs of `unitary`, `phase`, `permute`,
-//! attenuation, resize and gain operations; an activation, a detection or a mesh ends a
+//! attenuation, resize and gain operations. An activation, a detection or a mesh ends a
 //! segment. In each segment:
 //!
 //! - Gains are positive scalars, so they commute with every other operation of the segment.
@@ -69,7 +69,8 @@ fn is_fusible(kind: &OpKind) -> bool {
     )
 }
 
-/// Whether the operation is a unitary on the modes: a matrix, a phase column or a permutation.
+/// Returns whether the operation is a unitary on the modes: a matrix, a phase column or a
+/// permutation.
 fn is_unitary_kind(kind: &OpKind) -> bool {
     matches!(
         kind,
@@ -317,7 +318,7 @@ mod tests {
     use crate::ir::{Activation, Layout};
     use crate::lower::split_linear;
 
-    /// The lowered operations of `linear(x, matrix)`.
+    /// Returns the lowered operations of `linear(x, matrix)`.
     fn linear(matrix: &CMatrix) -> Vec<OpKind> {
         let parts = split_linear(matrix);
         let mut kinds = vec![

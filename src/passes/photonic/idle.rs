@@ -9,19 +9,22 @@
 //! M(θ, φ) · diag(e^{ia}, e^{ib}) = e^{ib} · M(θ, φ + a − b)
 //! ```
 //!
-//! from `docs/conventions.md`: a bar-state MZI leaves the mesh and adds φ to the pending phase
-//! of its upper mode, every other MZI absorbs the difference of its pending phases into its φ
-//! and passes the lower one on to both modes, and what is pending at the end joins the output
-//! phases. Surviving MZIs move to the earliest free column.
+//! from `docs/conventions.md`. A bar-state MZI leaves the mesh and adds φ to the pending phase
+//! of its upper mode. Every other MZI absorbs the difference of its pending phases into its φ
+//! and passes the lower one on to both modes. What is pending at the end joins the output
+//! phases, and the remaining MZIs move to the earliest free column.
 //!
 //! Phase columns then merge: consecutive `phase` operations add up, a `phase` after a mesh
 //! joins its output phases, and a `phase` before a mesh enters it as the pending phases of the
 //! same walk. A mesh left without MZIs becomes a phase column, and a phase column of zeros
-//! disappears. All of this is exact up to the rounding of the phase sums.
+//! disappears. Permutations move forward through phase columns and attenuators (relabelling
+//! their entries) when that makes them meet the next permutation, and the two compose into
+//! one, or into nothing when they cancel. All of this is exact up to the rounding of the phase
+//! sums.
 //!
 //! With `layout = fixed` the pass does nothing, so every MZI of every full mesh stays.
 
-use super::{is_compact, join_layers};
+use super::{count, is_compact, join_layers};
 use crate::decompose::{assign_columns, wrap_phase};
 use crate::ir::{Mesh, Network, Op, OpKind};
 
@@ -37,15 +40,74 @@ pub fn run(network: &mut Network) -> Vec<String> {
             let removed = push_phases_forward(mesh, None);
             if removed > 0 {
                 notes.push(format!(
-                    "layer `{}`: {removed} of {total} MZIs are in the bar state (θ = 0) and \
-                     are dropped",
-                    op.layer
+                    "layer `{}`: drops {} of {total} in the bar state (θ = 0)",
+                    op.layer,
+                    count(removed, "MZI")
                 ));
             }
         }
     }
-    network.ops = merge_phase_columns(std::mem::take(&mut network.ops), &mut notes);
+    let ops = merge_permutations(std::mem::take(&mut network.ops), &mut notes);
+    network.ops = merge_phase_columns(ops, &mut notes);
     notes
+}
+
+/// Composes each permutation with the previous one when only phase columns and attenuators
+/// lie between them, moving the earlier permutation past those.
+fn merge_permutations(ops: Vec<Op>, notes: &mut Vec<String>) -> Vec<Op> {
+    let mut merged: Vec<Op> = Vec::with_capacity(ops.len());
+    for mut op in ops {
+        let OpKind::Permutation(next) = &op.kind else {
+            merged.push(op);
+            continue;
+        };
+        let diagonal = merged
+            .iter()
+            .rev()
+            .take_while(|previous| {
+                matches!(previous.kind, OpKind::Phase(_) | OpKind::Attenuation(_))
+            })
+            .count();
+        let Some(index) = merged.len().checked_sub(diagonal + 1) else {
+            merged.push(op);
+            continue;
+        };
+        let OpKind::Permutation(first) = &merged[index].kind else {
+            merged.push(op);
+            continue;
+        };
+        let first = first.clone();
+        // Permutation p then diagonal d equals diagonal d' then p, with d'[p[k]] = d[k].
+        for between in &mut merged[index + 1..] {
+            if let OpKind::Phase(entries) | OpKind::Attenuation(entries) = &mut between.kind {
+                let mut moved = entries.clone();
+                for (position, &from) in first.iter().enumerate() {
+                    moved[from] = entries[position];
+                }
+                *entries = moved;
+            }
+        }
+        let composed: Vec<usize> = next.iter().map(|&from| first[from]).collect();
+        let previous = merged.remove(index);
+        let cancel = composed
+            .iter()
+            .enumerate()
+            .all(|(mode, &from)| mode == from);
+        notes.push(format!(
+            "layer `{}`: the permutation {} the permutation of layer `{}`",
+            op.layer,
+            if cancel { "cancels" } else { "merges with" },
+            previous.layer
+        ));
+        if cancel {
+            continue;
+        }
+        op.kind = OpKind::Permutation(composed);
+        op.layer = join_layers([previous.layer.as_str(), op.layer.as_str()]);
+        op.span = previous.span;
+        merged.push(op);
+    }
+    merged
 }
 
 /// Walks the mesh with the pending phases `input_phases` (zeros for `None`), drops its
@@ -192,8 +254,8 @@ mod tests {
             .sum()
     }
 
-    /// A Clements mesh of a Haar unitary with the MZIs at `idle` set to the bar state, some
-    /// with a nonzero φ.
+    /// Returns a Clements mesh of a Haar unitary with the MZIs at `idle` set to the bar state,
+    /// some with a nonzero φ.
     fn mesh_with_idle(modes: usize, idle: &[usize], seed: u64) -> Mesh {
         let mut mesh = clements(&haar_unitary(modes, seed));
         let mut rng = SplitMix64::new(seed);
@@ -218,7 +280,7 @@ mod tests {
             let mut after = before.clone();
             let notes = run(&mut after);
             assert!(after.ops.is_empty(), "{:?}", after.ops);
-            assert!(notes[0].contains("10 of 10 MZIs"), "{notes:?}");
+            assert!(notes[0].contains("drops 10 MZIs of 10"), "{notes:?}");
             assert_same_function(&before, &after, 0.0);
         }
     }
@@ -226,8 +288,9 @@ mod tests {
     #[test]
     fn bar_state_phase_moves_forward() {
         // The first MZI is a phase of 1.0 on mode 1. It reaches the lower arm of the MZI on
-        // (0, 1), whose φ drops by 1.0 and whose outputs both carry the 1.0 on: mode 0 to the
-        // output phases, mode 1 into the upper arm of the MZI on (1, 2), whose φ grows by 1.0.
+        // (0, 1), whose φ drops by 1.0, and both outputs of that MZI carry the 1.0 on. Mode 0
+        // takes it to the output phases. Mode 1 takes it into the upper arm of the MZI on
+        // (1, 2), whose φ grows by 1.0.
         let decomposed = mesh(
             3,
             vec![mzi(1, 0.0, 1.0), mzi(0, 0.7, 0.3), mzi(1, 1.2, 2.0)],
@@ -297,6 +360,42 @@ mod tests {
         assert_eq!(after.ops[0].layer, "l0+l1");
         assert_eq!(after.ops[1].layer, "l2");
         assert_same_function(&before, &after, 1e-13);
+    }
+
+    #[test]
+    fn permutations_around_attenuators_cancel() {
+        let kinds = vec![
+            OpKind::Permutation(vec![0, 2, 1]),
+            OpKind::Attenuation(vec![1.0, 0.5, 0.0]),
+            OpKind::Phase(vec![0.1, 0.2, 0.3]),
+            OpKind::Permutation(vec![0, 2, 1]),
+        ];
+        let before = network(3, kinds);
+        let mut after = before.clone();
+        let notes = run(&mut after);
+        let names: Vec<&str> = after.ops.iter().map(|op| op.kind.name()).collect();
+        assert_eq!(names, ["attenuate", "phase"]);
+        assert_eq!(after.ops[0].kind, OpKind::Attenuation(vec![1.0, 0.0, 0.5]));
+        assert!(notes[0].contains("cancels"), "{notes:?}");
+        assert_same_function(&before, &after, 0.0);
+    }
+
+    #[test]
+    fn permutations_compose() {
+        let kinds = vec![
+            OpKind::Permutation(vec![1, 2, 0, 3]),
+            OpKind::Phase(vec![0.1, 0.2, 0.3, 0.4]),
+            OpKind::Permutation(vec![3, 0, 2, 1]),
+            OpKind::Detect,
+            OpKind::Permutation(vec![1, 0, 2, 3]),
+        ];
+        let before = network(4, kinds);
+        let mut after = before.clone();
+        run(&mut after);
+        let names: Vec<&str> = after.ops.iter().map(|op| op.kind.name()).collect();
+        assert_eq!(names, ["phase", "permute", "detect", "permute"]);
+        assert_eq!(after.ops[1].layer, "l0+l2");
+        assert_same_function(&before, &after, 0.0);
     }
 
     #[test]

@@ -10,10 +10,10 @@
 //!   in spectral norm and the root sum of their squares in Frobenius norm. With the default
 //!   `t = 0` every nonzero singular value stays.
 //! - Mesh shrinking, with `layout = compact`: a mode whose transmission is exactly 0, or that
-//!   the resize drops, carries no light past the attenuators. When the k lit modes are the
-//!   first ones (singular values are sorted, so they are), the `V†` unitary before the
-//!   attenuators only has to realize its first k rows and the `U` unitary after them only its
-//!   first k columns. Each becomes an isometry mesh
+//!   the resize drops, carries no light past the attenuators. Singular values are sorted, so
+//!   the k lit modes are the first ones. The `V†` unitary before the attenuators then only has
+//!   to realize its first k rows, and the `U` unitary after them only its first k columns.
+//!   Each becomes an isometry mesh
 //!   ([`crate::decompose::row_isometry`], [`crate::decompose::column_isometry`]) of
 //!   kN − k(k + 1)/2 MZIs instead of N(N − 1)/2, where that is fewer. The outputs of `V†` on
 //!   dark modes meet a transmission of 0 or the resize, and the inputs of `U` beyond k are
@@ -22,7 +22,7 @@
 //! The isometry meshes are triangular whatever the target's mesh kind, so they trade depth
 //! for MZIs: about N + 2k columns against N for a rectangular mesh.
 
-use super::photonic_target;
+use super::{count, photonic_target};
 use crate::decompose::{column_isometry, row_isometry};
 use crate::ir::{Layout, Network, Op, OpKind};
 
@@ -59,6 +59,7 @@ fn truncate(ops: &mut [Op], index: usize, tolerance: f64) -> Option<String> {
     let largest = transmissions.iter().copied().fold(0.0, f64::max);
     let threshold = tolerance * largest;
     let nonzero = transmissions.iter().filter(|&&t| t > 0.0).count();
+
     let mut dropped = Vec::new();
     for transmission in transmissions.iter_mut() {
         if *transmission > 0.0 && *transmission < threshold {
@@ -69,6 +70,7 @@ fn truncate(ops: &mut [Op], index: usize, tolerance: f64) -> Option<String> {
     if dropped.is_empty() {
         return None;
     }
+
     // The layer's matrix is gain · U · diag(transmissions) · V†, so its singular values are
     // the transmissions times the gain, and the unitaries do not change either norm.
     let spectral = gain * dropped.iter().copied().fold(0.0, f64::max);
@@ -123,9 +125,9 @@ fn shrink_meshes(ops: &mut [Op], index: usize) -> Option<String> {
     {
         let mesh = row_isometry(&v_adjoint.rows(0, lit).into_owned());
         changes.push(format!(
-            "the mesh before the attenuators realizes {lit} of {modes_in} rows with {} MZIs \
+            "the mesh before the attenuators realizes {lit} of {modes_in} rows with {} \
              instead of {}",
-            mesh.mzis.len(),
+            count(mesh.mzis.len(), "MZI"),
             full_mzis(modes_in)
         ));
         before.kind = OpKind::Mesh(mesh);
@@ -136,9 +138,8 @@ fn shrink_meshes(ops: &mut [Op], index: usize) -> Option<String> {
     {
         let mesh = column_isometry(&u.columns(0, lit).into_owned());
         changes.push(format!(
-            "the mesh after them realizes {lit} of {modes_out} columns with {} MZIs instead \
-             of {}",
-            mesh.mzis.len(),
+            "the mesh after them realizes {lit} of {modes_out} columns with {} instead of {}",
+            count(mesh.mzis.len(), "MZI"),
             full_mzis(modes_out)
         ));
         after.kind = OpKind::Mesh(mesh);
@@ -172,7 +173,7 @@ mod tests {
     use crate::ir::{Activation, CMatrix, Target};
     use crate::lower::split_linear;
 
-    /// A network of one `linear(x, matrix)` layer, lowered.
+    /// Builds the lowered network of one `linear(x, matrix)` layer.
     fn linear_network(matrix: &CMatrix) -> Network {
         let parts = split_linear(matrix);
         let mut kinds = vec![
@@ -210,7 +211,7 @@ mod tests {
             .sum()
     }
 
-    /// The layer's transfer matrix, from its response to the identity.
+    /// Returns the layer's transfer matrix, from its response to the identity.
     fn transfer_matrix(network: &Network) -> CMatrix {
         let width = network.input.width;
         response(network).rows(0, width).transpose()

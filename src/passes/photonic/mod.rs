@@ -53,7 +53,8 @@ fn photonic_target(network: &Network) -> Option<&PhotonicTarget> {
     }
 }
 
-/// Whether passes may remove or merge devices: a photonic network with `layout = compact`.
+/// Returns whether passes may remove or merge devices: true for a photonic network with
+/// `layout = compact`.
 fn is_compact(network: &Network) -> bool {
     photonic_target(network).is_some_and(|target| target.layout == Layout::Compact)
 }
@@ -71,6 +72,15 @@ fn join_layers<'a>(layers: impl IntoIterator<Item = &'a str>) -> String {
         }
     }
     parts.join("+")
+}
+
+/// Returns "1 MZI", "3 MZIs": a count with its noun.
+fn count(number: usize, noun: &str) -> String {
+    if number == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{number} {noun}s")
+    }
 }
 
 /// Returns `op · matrix` for a linear operation other than a mesh, where `matrix` has one row
@@ -121,8 +131,8 @@ pub(crate) mod test_support {
     };
     use crate::source::{FileId, Span};
 
-    /// A compact Clements network on `width` modes with the given operations, each its own
-    /// layer `l0`, `l1`, ….
+    /// Builds a compact Clements network on `width` modes with the given operations, each its
+    /// own layer `l0`, `l1`, ….
     pub(crate) fn network(width: usize, kinds: Vec<OpKind>) -> Network {
         let span = Span::new(FileId(0), 0..0);
         let ops = kinds

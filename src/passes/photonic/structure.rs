@@ -3,8 +3,8 @@
 //!
 //! An entry of modulus at most [`ZERO_TOLERANCE`] counts as zero. The nonzero pattern links
 //! rows to columns, and its connected components split a unitary `U` into square blocks:
-//! `U = P_out · diag(B_1, B_2, …) · P_in`, where `P_in` lists the columns component by
-//! component (ordered by their first column) and `P_out` sends each block's rows back to
+//! `U = P_out · diag(B_1, B_2, …) · P_in`. Here `P_in` lists the columns component by
+//! component, ordered by their first column, and `P_out` sends each block's rows back to
 //! theirs. Then:
 //!
 //! - all blocks 1×1: `U` is a permutation times phases, so it becomes `permute` operations
@@ -22,7 +22,7 @@ use std::f64::consts::{FRAC_PI_2, PI};
 
 use num_complex::Complex64;
 
-use super::{is_compact, photonic_target};
+use super::{count, is_compact, photonic_target};
 use crate::decompose::{block_diagonal, wrap_phase};
 use crate::ir::{CMatrix, MeshKind, Network, Op, OpKind};
 
@@ -39,6 +39,7 @@ pub fn run(network: &mut Network) -> Vec<String> {
         return Vec::new();
     }
     let kind = target.mesh;
+    let mut unitaries = unitaries_per_layer(&network.ops);
     let mut notes = Vec::new();
     let mut ops = Vec::with_capacity(network.ops.len());
     for op in std::mem::take(&mut network.ops) {
@@ -46,11 +47,21 @@ pub fn run(network: &mut Network) -> Vec<String> {
             ops.push(op);
             continue;
         };
+        let (_, total, seen) = unitaries
+            .iter_mut()
+            .find(|(layer, ..)| *layer == op.layer)
+            .expect("every unitary's layer is counted");
+        *seen += 1;
+        let which = if *total > 1 {
+            format!(" (unitary {seen} of {total})")
+        } else {
+            String::new()
+        };
         let Some((kinds, description)) = rewrite(matrix, kind) else {
             ops.push(op);
             continue;
         };
-        notes.push(format!("layer `{}`: {description}", op.layer));
+        notes.push(format!("layer `{}`{which}: {description}", op.layer));
         ops.extend(kinds.into_iter().map(|kind| Op {
             kind,
             layer: op.layer.clone(),
@@ -59,6 +70,21 @@ pub fn run(network: &mut Network) -> Vec<String> {
     }
     network.ops = ops;
     notes
+}
+
+/// Counts the unitaries of each layer, as `(layer, count, 0)`; a `linear` layer has two, so
+/// the notes number them with the third field.
+fn unitaries_per_layer(ops: &[Op]) -> Vec<(String, usize, usize)> {
+    let mut unitaries: Vec<(String, usize, usize)> = Vec::new();
+    for op in ops {
+        if matches!(op.kind, OpKind::Unitary(_)) {
+            match unitaries.iter_mut().find(|(layer, ..)| *layer == op.layer) {
+                Some((_, total, _)) => *total += 1,
+                None => unitaries.push((op.layer.clone(), 1, 0)),
+            }
+        }
+    }
+    unitaries
 }
 
 /// Rows and columns of one connected component of a matrix's nonzero pattern, each in
@@ -70,7 +96,7 @@ struct Component {
 }
 
 /// Splits the nonzero pattern of a square matrix into connected components, ordered by their
-/// first column; a row without any nonzero entry comes last as a component of its own.
+/// first column. A row without any nonzero entry comes last, as a component of its own.
 fn components(matrix: &CMatrix) -> Vec<Component> {
     let size = matrix.nrows();
     // Union–find over rows 0..size and columns size..2·size.
@@ -164,16 +190,18 @@ fn rewrite(matrix: &CMatrix, kind: MeshKind) -> Option<(Vec<OpKind>, String)> {
         }
         description = match (is_identity(&output_permutation), has_phases) {
             (true, false) => "the unitary is the identity and is removed".to_string(),
-            (true, true) => {
-                format!("the unitary is diagonal: a phase column replaces its {full_mzis} MZIs")
-            }
+            (true, true) => format!(
+                "the unitary is diagonal: a phase column replaces its mesh of {}",
+                count(full_mzis, "MZI")
+            ),
             (false, false) => format!(
-                "the unitary is a permutation matrix: waveguide crossings replace its \
-                 {full_mzis} MZIs"
+                "the unitary is a permutation matrix: waveguide crossings replace its mesh of {}",
+                count(full_mzis, "MZI")
             ),
             (false, true) => format!(
                 "the unitary is a permutation matrix with phases: waveguide crossings and a \
-                 phase column replace its {full_mzis} MZIs"
+                 phase column replace its mesh of {}",
+                count(full_mzis, "MZI")
             ),
         };
     } else {
@@ -190,7 +218,7 @@ fn rewrite(matrix: &CMatrix, kind: MeshKind) -> Option<(Vec<OpKind>, String)> {
             .map(|block| block.nrows().to_string())
             .collect();
         description = format!(
-            "the unitary is block diagonal{} with blocks of {} modes: {} MZIs instead of \
+            "the unitary is block diagonal{} with blocks of {} modes: {} instead of \
              {full_mzis}",
             if kinds.is_empty() && is_identity(&output_permutation) {
                 ""
@@ -198,7 +226,7 @@ fn rewrite(matrix: &CMatrix, kind: MeshKind) -> Option<(Vec<OpKind>, String)> {
                 " after a permutation of modes"
             },
             sizes.join(", "),
-            mesh.mzis.len()
+            count(mesh.mzis.len(), "MZI")
         );
         kinds.push(OpKind::Mesh(mesh));
     }
