@@ -20,8 +20,13 @@ const SMALL: &str = "network small {
 const FOURIER: &str = "[[0.5, 0.5, 0.5, 0.5], [0.5, 0.5i, -0.5, -0.5i], \
                        [0.5, -0.5, 0.5, -0.5], [0.5, -0.5i, -0.5, 0.5i]]";
 
+/// Compiles at level 0, so that the emitter sees the plain structure of each test network.
 fn compile(name: &str, text: &str) -> Compilation {
-    match Compiler::default().compile_source(name, text) {
+    let options = crate::Options {
+        opt_level: crate::passes::OptLevel::NONE,
+        ..crate::Options::default()
+    };
+    match Compiler::new(options).compile_source(name, text) {
         Ok(compilation) => compilation,
         Err(failure) => panic!("{name} does not compile:\n{failure}"),
     }
