@@ -193,7 +193,7 @@ fn levels_never_add_gates() {
     }
 }
 
-/// A network of one circuit operation in `basis`.
+/// Returns a network of one circuit operation in `basis`.
 fn network_of(circuit: Circuit, basis: Basis, basis_text: &str) -> Network {
     let span = Span::new(FileId(0), 0..1);
     Network {
@@ -303,7 +303,7 @@ proptest! {
     }
 }
 
-/// A circuit layer in the given basis on `qubits` qubits.
+/// Returns the source of a network of one circuit layer in `basis` on `qubits` qubits.
 fn circuit_source(basis: &str, qubits: usize, body: &str) -> String {
     format!(
         "network c {{\n    target quantum(basis = {basis})\n    input q: qubit[{qubits}]\n    \

@@ -1,7 +1,9 @@
-//! Conformance of the optimized QASMBench circuits with Qiskit: every program of the sample
-//! next to the repository (`../shared/qasmbench/`) with at most 10 qubits compiles at
-//! `--opt-level 3`, and the operator of pnn's OpenQASM 3 output equals the operator of the
-//! program, both loaded by Qiskit with the final measurements removed, up to a global phase.
+//! Conformance of the optimized QASMBench circuits with Qiskit.
+//!
+//! Every program of the sample next to the repository (`../shared/qasmbench/`) with at most 10
+//! qubits compiles at `--opt-level 3`. The operator of pnn's OpenQASM 3 output must equal the
+//! operator of the program up to a global phase, both loaded by Qiskit with the final
+//! measurements removed.
 
 mod common;
 mod qasm_import_sample;

@@ -3,9 +3,10 @@
 Usage: check_operators.py DIRECTORY
 
 For every NAME.qasm in DIRECTORY with a NAME.qasm3 next to it, the script loads the program
-with `QuantumCircuit.from_qasm_file` and pnn's output with `qiskit.qasm3.loads`, removes the
-final measurements of both, and prints one JSON line: the name, the max-abs entry error
-between the two operators after the global phase that aligns them best, and the CX counts.
+with `QuantumCircuit.from_qasm_file` and pnn's output with `qiskit.qasm3.loads`, and removes
+the final measurements of both. It prints one JSON line per program: the name, the max-abs
+entry error between the two operators after the global phase that aligns them best, and the
+CX counts.
 tests/qasmbench_conformance.rs runs it and checks the errors.
 """
 

@@ -176,11 +176,11 @@ impl Sweep {
     /// Cancels a self-inverse gate with an identical one it reaches on every wire, or appends
     /// it.
     fn push_multi(&mut self, gate: Gate, qubits: &[usize]) {
-        if is_self_inverse(gate) {
-            if let Some(id) = self.reachable_twin(gate, qubits) {
-                self.remove(id);
-                return;
-            }
+        if is_self_inverse(gate)
+            && let Some(id) = self.reachable_twin(gate, qubits)
+        {
+            self.remove(id);
+            return;
         }
         self.append(Node::Multi {
             gate,
@@ -197,11 +197,11 @@ impl Sweep {
                 gate: other,
                 qubits: other_qubits,
             } = self.node(id)
+                && *other == gate
+                && same_operands(gate, qubits, other_qubits)
             {
-                if *other == gate && same_operands(gate, qubits, other_qubits) {
-                    twin = Some(id);
-                    break;
-                }
+                twin = Some(id);
+                break;
             }
             if !self.passes(gate, qubits, qubits[0], id) {
                 return None;

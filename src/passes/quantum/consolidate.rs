@@ -30,9 +30,9 @@ const TWO_QUBIT: Resynthesis = Resynthesis {
     synthesize: two_qubit_cx,
 };
 
-/// Three-qubit blocks. The Shannon decomposition needs up to 20 CX for a generic three-qubit
-/// unitary and fewer for structured ones; blocks with three CX or fewer are left to the
-/// two-qubit pass.
+/// Three-qubit blocks. The Shannon decomposition needs 19 CX for a generic three-qubit
+/// unitary and fewer for structured ones. Blocks with three CX or fewer are left to the
+/// two-qubit steps.
 const THREE_QUBIT: Resynthesis = Resynthesis {
     max_qubits: 3,
     min_qubits: 3,
@@ -71,15 +71,15 @@ fn with_and_without_elision(
     basis: Basis,
     optimize: impl Fn(&Circuit) -> Circuit,
 ) -> Circuit {
-    let kept = optimize(circuit);
+    let plain = optimize(circuit);
     let Some(elided) = elide_swaps(circuit, basis) else {
-        return kept;
+        return plain;
     };
     let elided = optimize(&elided);
-    if cost(&elided) < cost(&kept) {
+    if cost(&elided) < cost(&plain) {
         elided
     } else {
-        kept
+        plain
     }
 }
 
@@ -129,7 +129,7 @@ mod tests {
     fn long_three_qubit_block_shrinks() {
         // Thirty CX between alternating pairs of three qubits, with rotations between them:
         // no two-qubit block has more than a few CX, but the Shannon decomposition writes the
-        // whole unitary with at most 20.
+        // whole unitary with at most 19.
         let mut rng = SplitMix64::new(3);
         let mut input = Circuit::new(3);
         let pairs = [[0, 1], [1, 2], [2, 0]];
@@ -146,7 +146,7 @@ mod tests {
         checked(&input, &two);
         let three = consolidate_three_qubit(&input, Basis::U3Cx);
         checked(&input, &three);
-        assert!(three.count("cx") <= 20, "{} CX", three.count("cx"));
+        assert!(three.count("cx") <= 19, "{} CX", three.count("cx"));
         assert!(
             three.count("cx") < two.count("cx"),
             "{} CX at three qubits, {} at two",

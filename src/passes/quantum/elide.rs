@@ -1,6 +1,6 @@
-//! SWAP elision: a two-qubit block that gets cheaper times a SWAP gives way to that product,
-//! the gates after it are relabeled, and the permutation that the SWAPs made is applied once
-//! at the end, with as few SWAPs as it needs.
+//! SWAP elision: a two-qubit block that gets cheaper times a SWAP gives way to that product.
+//! The gates after it are relabeled, and the permutation of the SWAPs is applied once at the
+//! end, with as few SWAPs as it needs.
 //!
 //! A block with unitary `U` equals `V` followed by a SWAP, where `V = SWAP·U`. Moving that
 //! SWAP to the end of the circuit exchanges its two qubits in every gate it passes, so the
@@ -26,8 +26,8 @@ struct Elided {
 }
 
 /// Returns the circuit with every two-qubit block elided whose product with a SWAP needs
-/// fewer CX, and the permutation applied at the end; `None` when no block gains. The unitary
-/// stays the same, global phase included.
+/// fewer CX, and with the permutation applied at the end. Returns `None` when no block gains.
+/// The unitary stays the same, global phase included.
 pub fn elide_swaps(circuit: &Circuit, basis: Basis) -> Option<Circuit> {
     let swap = Gate::Swap.matrix();
     let mut member = vec![false; circuit.instructions.len()];

@@ -24,7 +24,7 @@ const MAX_MOVES: usize = 64;
 /// Largest entry error accepted when splitting `SWAP·U` into one-qubit factors.
 const FACTOR_TOLERANCE: f64 = 1e-12;
 
-/// Which way a SWAP travels.
+/// The direction in which a SWAP travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Direction {
     Backward,
@@ -217,7 +217,7 @@ mod tests {
     use super::*;
     use std::f64::consts::PI;
 
-    /// The last part of the four-qubit QFT: controlled phases, then the qubit reversal.
+    /// Returns the last part of the four-qubit QFT, controlled phases and then a SWAP.
     fn qft_tail(basis: Basis) -> Circuit {
         let mut circuit = Circuit::new(4);
         circuit.push(Gate::Cp(PI / 8.0), &[0, 3]);
