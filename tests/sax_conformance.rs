@@ -146,7 +146,12 @@ fn expected_stage(network: &Network, ops: &[Op], width: usize) -> ExpectedStage 
         })
         .product();
     ExpectedStage {
-        path: format!("{}.{}.sax.json", network.name, ops[0].layer),
+        // Fused operations are named `a+b+c`; the file takes the first layer's name.
+        path: format!(
+            "{}.{}.sax.json",
+            network.name,
+            ops[0].layer.split('+').next().unwrap_or(&ops[0].layer)
+        ),
         matrix,
         gain,
     }

@@ -178,6 +178,8 @@ pub fn emit_with(
 /// Returns `<network>.<layer>.sax.json`, or `<network>.<layer>_<n>.sax.json` with the smallest
 /// `n ≥ 2` that is still free when that name is taken.
 fn unique_path(network: &str, layer: &str, used: &mut HashSet<String>) -> String {
+    // A fused operation is named `a+b+c` after its layers; the file takes the first one.
+    let layer = layer.split('+').next().unwrap_or(layer);
     let mut path = format!("{network}.{layer}.sax.json");
     let mut suffix = 2;
     while used.contains(&path) {

@@ -305,6 +305,18 @@ impl Builder {
 /// into its parts from the right. The pass-through names `wg_in_m{j}` and `wg_dark_m{k}` lack
 /// the `_c{column}` part and never collide with these.
 fn device_name(layer: &str, kind: &str, column: usize, mode: usize) -> String {
+    // SAX passes instance names to Python as keyword arguments, so a fused layer name such as
+    // `u+p` must become an identifier: `+` turns into `_`.
+    let layer: String = layer
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     format!("{layer}_{kind}_c{column}_m{mode}")
 }
 
