@@ -199,7 +199,7 @@ mod tests {
         let mut header =
             "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }"
                 .to_string();
-        while (10 + header.len() + 1) % 64 != 0 {
+        while !(10 + header.len() + 1).is_multiple_of(64) {
             header.push(' ');
         }
         header.push('\n');

@@ -93,9 +93,9 @@ pub(crate) fn read(path: &std::path::Path, what: &str) -> Result<Array, Failure>
 /// Turns a 1-D or 2-D array into a batch with one sample per row; the flag says whether
 /// the input was a single 1-D sample.
 pub(crate) fn as_batch(array: &Array) -> Result<(DMatrix<Complex64>, bool), String> {
-    match array.shape.as_slice() {
-        &[modes] => Ok((DMatrix::from_row_slice(1, modes, &array.data), true)),
-        &[rows, modes] => Ok((DMatrix::from_row_slice(rows, modes, &array.data), false)),
+    match *array.shape.as_slice() {
+        [modes] => Ok((DMatrix::from_row_slice(1, modes, &array.data), true)),
+        [rows, modes] => Ok((DMatrix::from_row_slice(rows, modes, &array.data), false)),
         _ => Err(format!(
             "expected a 1-D or 2-D array of inputs, found shape {}",
             array.shape_text()
