@@ -38,12 +38,14 @@ import re
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 
 import qiskit
 import qiskit.qasm3
 import qiskit_qasm3_import
 from qiskit import QuantumCircuit, transpile
+from qiskit.qasm2 import QASM2ParseError
 from qiskit.quantum_info import Operator
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -54,8 +56,9 @@ BASIS = ["u3", "cx"]
 # costs a few milliseconds per gate.
 MAX_CHECKED_GATES = 20_000
 
-# Why pnn needs more CX than Qiskit on a program where both keep its unitary; written after
-# reading both outputs. A program missing here that loses gets "not explained".
+# Explanations, by program name, of the programs on which pnn needs more CX than Qiskit with
+# the unitary kept, written after reading both outputs. A losing program missing here gets
+# "not explained" in the table.
 EXPLANATIONS = {}
 
 
@@ -199,7 +202,7 @@ def compare_program(name, text, args, folder):
         return row
     try:
         circuit = QuantumCircuit.from_qasm_str(text)
-    except Exception as error:  # Qiskit raises several parser error types.
+    except QASM2ParseError as error:
         row["skipped"] = f"Qiskit: {error}"
         return row
 
@@ -260,6 +263,7 @@ def compare_all(args):
         rows.append(row)
         print(f"{path.name}: {row.get('skipped') or row['why']}", file=sys.stderr, flush=True)
         if row.get("skipped", "").startswith("pnn: E0002") and measures(text):
+            row["skipped"] += "; compared with its `measure` lines removed"
             repaired = without_measurements(text)
             with tempfile.TemporaryDirectory() as folder:
                 row = compare_program(
@@ -301,27 +305,38 @@ def render(rows, args):
     at_most = sum(row["pnn_cx"] <= row["qiskit_cx"] for row in compared)
     at_most_kept = sum(row["pnn_cx"] <= row["kept_cx"] for row in compared)
     checked = [row for row in compared if "pnn_equal" in row]
+    programs = len({row["circuit"].split(" (")[0] for row in rows})
+    method = (
+        f"The table compares {programs} OpenQASM 2 programs from the `small/` folder of QASMBench"
+        f" (pnnl/QASMBench, commit 357b942), read from the folder given by `--qasmbench`. pnn"
+        f" compiles them at `--opt-level 3` and Qiskit with `transpile(circuit,"
+        f" basis_gates=['u3', 'cx'], optimization_level=3, seed_transpiler={args.seed})`, both"
+        f" into the basis `[u3, cx]` without a coupling map."
+        " *original CX* is pnn's count at `--opt-level 0`, the plain translation into the basis."
+        " Plain `transpile` may move SWAPs into a final qubit permutation"
+        " (`layout.final_layout`), drop diagonal gates before measurements and assume the zero"
+        " initial state, so its circuit need not have the program's unitary, while pnn's always"
+        " does. *Qiskit CX, unitary kept* therefore transpiles the program without its final"
+        " measurements and with `qubits_initially_zero=False`. When Qiskit's"
+        " `ElidePermutations` still leaves a final permutation other than the identity, it"
+        " transpiles again with `routing_method='none'`. Depths are those of"
+        " `QuantumCircuit.depth()` after removing the final measurements, with pnn's OpenQASM 3"
+        " output loaded by `qiskit.qasm3.loads`. Programs that measure an undeclared register"
+        " are invalid for both tools and are compared with their `measure` lines removed."
+    )
+    summary = (
+        f"pnn needs at most as many CX as Qiskit on {at_most} of {len(compared)} programs, and"
+        f" on {at_most_kept} of {len(compared)} against Qiskit with the unitary kept. pnn's"
+        f" output equals the program's unitary (up to global phase) on"
+        f" {sum(row['pnn_equal'] for row in checked)} of the {len(checked)} programs small"
+        f" enough to check (at most {MAX_CHECKED_GATES} gates)."
+    )
     lines = [
         SECTION,
         "",
-        "CX counts of the QASMBench programs of `../shared/qasmbench/` (the `small/` folder of",
-        "pnnl/QASMBench at commit 357b942) compiled by pnn at `--opt-level 3` and by Qiskit's",
-        "`transpile(circuit, basis_gates=['u3', 'cx'], optimization_level=3,",
-        f"seed_transpiler={args.seed})`, both into the basis `[u3, cx]` without a coupling map.",
-        "*original CX* is pnn's count at `--opt-level 0`, the plain translation into the basis.",
-        "*Qiskit CX, unitary kept* transpiles the program without its final measurements and with",
-        "`qubits_initially_zero=False`, and again with `routing_method='none'` when Qiskit's",
-        "`ElidePermutations` left a final qubit permutation other than the identity: plain",
-        "`transpile` may move SWAPs into such a permutation (`layout.final_layout`), drop",
-        "diagonal gates before measurements and assume the zero initial state, so its circuit",
-        "need not have the program's unitary, while pnn's always does. Depths are those of",
-        "`QuantumCircuit.depth()` after removing the final measurements, with pnn's OpenQASM 3",
-        "output loaded by `qiskit.qasm3.loads`.",
+        textwrap.fill(method, width=96, break_on_hyphens=False),
         "",
-        f"pnn needs at most as many CX as Qiskit on {at_most} of {len(compared)} programs, and on",
-        f"{at_most_kept} of {len(compared)} against Qiskit with the unitary kept. pnn's output",
-        f"equals the program's unitary (up to global phase) on {sum(r['pnn_equal'] for r in checked)}",
-        f"of the {len(checked)} programs small enough to check (at most {MAX_CHECKED_GATES} gates).",
+        textwrap.fill(summary, width=96, break_on_hyphens=False),
         "",
         f"- Machine: {machine()}",
         f"- Python {platform.python_version()}, Qiskit {qiskit.__version__},"

@@ -7,7 +7,8 @@
 //! - level 1: [`MERGE_CIRCUITS`] joins consecutive circuit operations, [`CANCEL_ADJACENT`]
 //!   cancels adjacent inverse pairs and merges one-qubit runs;
 //! - level 2: [`CANCEL_COMMUTING`] also cancels and merges across gates that commute,
-//!   [`CONSOLIDATE_TWO_QUBIT_BLOCKS`] resynthesizes two-qubit blocks with fewer CX;
+//!   [`CONSOLIDATE_TWO_QUBIT_BLOCKS`] resynthesizes two-qubit blocks with fewer CX and moves
+//!   or elides SWAPs where that saves CX;
 //! - level 3: [`CONSOLIDATE_THREE_QUBIT_BLOCKS`] resynthesizes three-qubit blocks.
 
 mod blocks;
