@@ -142,11 +142,7 @@ fn every_qelib1_gate_matches_qiskit() {
     check_cases(&python, directory.path(), &["every_gate".to_string()]);
 }
 
-// NOTE: at the default level the quantum passes change this program's unitary, by 1.1 in
-// the largest entry. Shrunk to 9 u3/cx gates in a plain circuit block, without any import, it
-// fails the same way, so the fault is in the passes.
 #[test]
-#[ignore = "the default-level quantum passes change the every-gate program's unitary"]
 fn every_qelib1_gate_matches_qiskit_optimized() {
     let Some(python) = qiskit() else { return };
     let directory = tempfile::tempdir().unwrap();
