@@ -331,3 +331,40 @@ mod tests {
         assert_eq!(absorb_swaps(&input, Basis::U3Cx), input);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One random step: a one-qubit gate, a CX, or a SWAP written as three CX, so that SWAP
+    /// blocks interleave with gates on shared qubits.
+    fn step() -> impl Strategy<Value = (u8, usize, usize, f64)> {
+        (0u8..3, 0usize..4, 0usize..4, -3.0f64..3.0)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn absorbing_swaps_keeps_unitary(steps in proptest::collection::vec(step(), 1..24)) {
+            let mut circuit = Circuit::new(4);
+            for (kind, a, b, angle) in steps {
+                match kind {
+                    0 => circuit.push(Gate::U(angle, angle / 2.0, -angle), &[a]),
+                    _ if a == b => continue,
+                    1 => circuit.push(Gate::Cx, &[a, b]),
+                    _ => {
+                        circuit.push(Gate::Cx, &[a, b]);
+                        circuit.push(Gate::Cx, &[b, a]);
+                        circuit.push(Gate::Cx, &[a, b]);
+                    }
+                }
+            }
+            let input = translate(&circuit, Basis::U3Cx);
+            let output = absorb_swaps(&input, Basis::U3Cx);
+            let error = max_abs_diff(&output.unitary(), &input.unitary());
+            prop_assert!(error < 1e-10, "unitary changed by {error:e}");
+        }
+    }
+}
