@@ -400,9 +400,10 @@ fn digits_mzi_counts_by_level() {
     let counts: Vec<usize> = (0..=3)
         .map(|level| mzi_count(compile_path(&path, level).compiled.module()))
         .collect();
-    // Level 2 realizes the first mesh of each layer as an isometry of the lit modes:
-    // 32 of 64 rows (1520 MZIs, not 2016) and 10 of 32 rows (265, not 496).
-    assert_eq!(counts, [3053, 3053, 2326, 2326]);
+    // Level 2 prunes the first mesh of each layer to the light cone of the lit modes:
+    // 32 of 64 rows (1776 MZIs, not 2016) and 10 of 32 rows (386, not 496), at the same
+    // depth; the isometry meshes with fewer MZIs would be deeper.
+    assert_eq!(counts, [3053, 3053, 2703, 2703]);
 }
 
 #[test]

@@ -13,18 +13,22 @@
 //!   the resize drops, carries no light past the attenuators. Singular values are sorted, so
 //!   the k lit modes are the first ones. The `V†` unitary before the attenuators then only has
 //!   to realize its first k rows, and the `U` unitary after them only its first k columns.
-//!   Each becomes an isometry mesh
-//!   ([`crate::decompose::row_isometry`], [`crate::decompose::column_isometry`]) of
-//!   kN − k(k + 1)/2 MZIs instead of N(N − 1)/2, where that is fewer. The outputs of `V†` on
-//!   dark modes meet a transmission of 0 or the resize, and the inputs of `U` beyond k are
-//!   dark, so the layer's transfer matrix stays the same.
+//!   The outputs of `V†` on dark modes meet a transmission of 0 or the resize, and the inputs
+//!   of `U` beyond k are dark, so two meshes realize the same layer with fewer MZIs:
+//!   - the target's full mesh, pruned to the light cone of the lit modes: an MZI of `V†`
+//!     whose outputs never reach a lit mode, or an MZI of `U` whose inputs are all dark, is
+//!     removed; the depth stays that of the full mesh;
+//!   - an isometry mesh ([`crate::decompose::row_isometry`],
+//!     [`crate::decompose::column_isometry`]) of kN − k(k + 1)/2 MZIs, the fewest, in a
+//!     triangular layout of about N + k columns.
 //!
-//! The isometry meshes are triangular whatever the target's mesh kind, so they trade depth
-//! for MZIs: about N + 2k columns against N for a rectangular mesh.
+//!   The pass takes the shallower of the two, since insertion loss grows with the number of
+//!   MZIs along a path, and the one with fewer MZIs when they are equally deep; a mesh is
+//!   replaced only when that saves MZIs.
 
 use super::{count, photonic_target};
-use crate::decompose::{column_isometry, row_isometry};
-use crate::ir::{Layout, Network, Op, OpKind};
+use crate::decompose::{assign_columns, column_isometry, decompose, row_isometry};
+use crate::ir::{Layout, Mesh, MeshKind, Network, Op, OpKind};
 
 /// Runs the pass on one network; see the module documentation.
 pub fn run(network: &mut Network) -> Vec<String> {
@@ -32,6 +36,7 @@ pub fn run(network: &mut Network) -> Vec<String> {
         return Vec::new();
     };
     let tolerance = target.rank_tolerance;
+    let target = target.clone();
     let compact = target.layout == Layout::Compact;
     let mut notes = Vec::new();
     for index in 0..network.ops.len() {
@@ -42,7 +47,7 @@ pub fn run(network: &mut Network) -> Vec<String> {
             notes.extend(truncate(&mut network.ops, index, tolerance));
         }
         if compact {
-            notes.extend(shrink_meshes(&mut network.ops, index));
+            notes.extend(shrink_meshes(&mut network.ops, index, target.mesh));
         }
     }
     notes
@@ -98,9 +103,10 @@ fn layer_gain(ops: &[Op], index: usize) -> f64 {
         .product()
 }
 
-/// Replaces the unitaries around the attenuation `ops[index]` by isometry meshes of its lit
-/// modes where that saves MZIs, and returns the note, or `None` when nothing changes.
-fn shrink_meshes(ops: &mut [Op], index: usize) -> Option<String> {
+/// Replaces the unitaries around the attenuation `ops[index]` by smaller meshes that realize
+/// only the rows or columns of its lit modes, where that saves MZIs, and returns the note, or
+/// `None` when nothing changes.
+fn shrink_meshes(ops: &mut [Op], index: usize, kind: MeshKind) -> Option<String> {
     let OpKind::Attenuation(transmissions) = &ops[index].kind else {
         unreachable!("the caller passes an attenuation")
     };
@@ -121,28 +127,39 @@ fn shrink_meshes(ops: &mut [Op], index: usize) -> Option<String> {
     let mut changes = Vec::new();
     if let Some(before) = index.checked_sub(1).map(|before| &mut ops[before])
         && let OpKind::Unitary(v_adjoint) = &before.kind
-        && isometry_mzis(lit, modes_in) < full_mzis(modes_in)
     {
-        let mesh = row_isometry(&v_adjoint.rows(0, lit).into_owned());
-        changes.push(format!(
-            "the mesh before the attenuators realizes {lit} of {modes_in} rows with {} \
-             instead of {}",
-            count(mesh.mzis.len(), "MZI"),
-            full_mzis(modes_in)
-        ));
-        before.kind = OpKind::Mesh(mesh);
+        let mut pruned = decompose(v_adjoint, kind);
+        prune_dead_outputs(&mut pruned, lit);
+        let isometry = row_isometry(&v_adjoint.rows(0, lit).into_owned());
+        let mesh = shallower(pruned, isometry);
+        if mesh.mzis.len() < full_mzis(modes_in) {
+            changes.push(format!(
+                "the mesh before the attenuators realizes {lit} of {modes_in} rows with {} in {} \
+                 instead of {}",
+                count(mesh.mzis.len(), "MZI"),
+                count(mesh.columns(), "column"),
+                full_mzis(modes_in)
+            ));
+            before.kind = OpKind::Mesh(mesh);
+        }
     }
     if let Some(after) = ops.get_mut(after_index)
         && let OpKind::Unitary(u) = &after.kind
-        && isometry_mzis(lit, modes_out) < full_mzis(modes_out)
     {
-        let mesh = column_isometry(&u.columns(0, lit).into_owned());
-        changes.push(format!(
-            "the mesh after them realizes {lit} of {modes_out} columns with {} instead of {}",
-            count(mesh.mzis.len(), "MZI"),
-            full_mzis(modes_out)
-        ));
-        after.kind = OpKind::Mesh(mesh);
+        let mut pruned = decompose(u, kind);
+        prune_dark_inputs(&mut pruned, lit);
+        let isometry = column_isometry(&u.columns(0, lit).into_owned());
+        let mesh = shallower(pruned, isometry);
+        if mesh.mzis.len() < full_mzis(modes_out) {
+            changes.push(format!(
+                "the mesh after them realizes {lit} of {modes_out} columns with {} in {} \
+                 instead of {}",
+                count(mesh.mzis.len(), "MZI"),
+                count(mesh.columns(), "column"),
+                full_mzis(modes_out)
+            ));
+            after.kind = OpKind::Mesh(mesh);
+        }
     }
     if changes.is_empty() {
         return None;
@@ -151,6 +168,64 @@ fn shrink_meshes(ops: &mut [Op], index: usize) -> Option<String> {
         "layer `{layer}`: {lit} modes carry light through the attenuators, so {}",
         changes.join(", and ")
     ))
+}
+
+/// Returns the mesh with fewer columns, or with fewer MZIs when both are equally deep.
+fn shallower(first: Mesh, second: Mesh) -> Mesh {
+    let key = |mesh: &Mesh| (mesh.columns(), mesh.mzis.len());
+    if key(&second) < key(&first) {
+        second
+    } else {
+        first
+    }
+}
+
+/// Removes the MZIs whose outputs never reach modes `0 … lit − 1`, walking the mesh backwards
+/// from those outputs; the output phases of the other modes, which meet a transmission of 0,
+/// become 0.
+fn prune_dead_outputs(mesh: &mut Mesh, lit: usize) {
+    let mut reaches_lit: Vec<bool> = (0..mesh.modes).map(|mode| mode < lit).collect();
+    let mut kept = vec![false; mesh.mzis.len()];
+    for (index, mzi) in mesh.mzis.iter().enumerate().rev() {
+        if reaches_lit[mzi.top] || reaches_lit[mzi.top + 1] {
+            kept[index] = true;
+            reaches_lit[mzi.top] = true;
+            reaches_lit[mzi.top + 1] = true;
+        }
+    }
+    retain_mzis(mesh, &kept);
+    for phase in mesh.output_phases.iter_mut().skip(lit) {
+        *phase = 0.0;
+    }
+}
+
+/// Removes the MZIs whose inputs are all dark, walking the mesh forwards from the lit input
+/// modes `0 … lit − 1`: such an MZI maps zeros to zeros. The output phases of modes that stay
+/// dark become 0.
+fn prune_dark_inputs(mesh: &mut Mesh, lit: usize) {
+    let mut carries_light: Vec<bool> = (0..mesh.modes).map(|mode| mode < lit).collect();
+    let mut kept = vec![false; mesh.mzis.len()];
+    for (index, mzi) in mesh.mzis.iter().enumerate() {
+        if carries_light[mzi.top] || carries_light[mzi.top + 1] {
+            kept[index] = true;
+            carries_light[mzi.top] = true;
+            carries_light[mzi.top + 1] = true;
+        }
+    }
+    retain_mzis(mesh, &kept);
+    for (phase, lit) in mesh.output_phases.iter_mut().zip(carries_light) {
+        if !lit {
+            *phase = 0.0;
+        }
+    }
+}
+
+/// Keeps the MZIs flagged in `kept`, in order, and moves them to their earliest columns.
+fn retain_mzis(mesh: &mut Mesh, kept: &[bool]) {
+    let mut flags = kept.iter();
+    mesh.mzis
+        .retain(|_| *flags.next().expect("one flag per MZI"));
+    assign_columns(&mut mesh.mzis, mesh.modes);
 }
 
 fn full_mzis(modes: usize) -> usize {
@@ -239,9 +314,10 @@ mod tests {
         let names: Vec<&str> = after.ops.iter().map(|op| op.kind.name()).collect();
         // The 4×4 U needs every column, so it stays a unitary for the regular decomposition.
         assert_eq!(names, ["mesh", "attenuate", "resize", "unitary", "gain"]);
-        assert_eq!(mzi_count(&after), 4 * 7 - 10);
+        // The pruned 7-column Clements mesh (19 MZIs) beats the 9-column isometry (18 MZIs).
+        assert_eq!(mzi_count(&after), 19);
         assert!(
-            notes[0].contains("4 of 7 rows with 18 MZIs instead of 21"),
+            notes[0].contains("4 of 7 rows with 19 MZIs in 7 columns instead of 21"),
             "{notes:?}"
         );
         let error = relative_error(&transfer_matrix(&after), &w);
@@ -256,7 +332,9 @@ mod tests {
         run(&mut after);
         let names: Vec<&str> = after.ops.iter().map(|op| op.kind.name()).collect();
         assert_eq!(names, ["unitary", "attenuate", "resize", "mesh", "gain"]);
-        assert_eq!(mzi_count(&after), 3 * 6 - 6);
+        // The pruned 6-mode Clements mesh (14 MZIs in 6 columns) is shallower than the
+        // 3-column isometry (12 MZIs in 7 columns), so it wins.
+        assert_eq!(mzi_count(&after), 14);
         let error = relative_error(&transfer_matrix(&after), &w);
         assert!(error < 1e-12, "relative error {error:e}");
     }
@@ -270,7 +348,9 @@ mod tests {
         set_tolerance(&mut before, 1e-12);
         let mut after = before.clone();
         let notes = run(&mut after);
-        assert_eq!(mzi_count(&after), 2 * (3 * 6 - 6));
+        // Both meshes are pruned Clements meshes, shallower than the isometries (12 MZIs each
+        // but 7 columns against 6).
+        assert_eq!(mzi_count(&after), 27);
         assert!(notes[0].contains("nonzero singular values"), "{notes:?}");
         let OpKind::Attenuation(transmissions) = &after.ops[1].kind else {
             unreachable!()
@@ -278,6 +358,26 @@ mod tests {
         assert_eq!(transmissions[3..], [0.0, 0.0, 0.0]);
         let error = relative_error(&transfer_matrix(&after), &w);
         assert!(error < 1e-12, "relative error {error:e}");
+    }
+
+    #[test]
+    fn pruning_prefers_shallow_meshes() {
+        // One lit mode of eight: the isometry is a chain of 7 MZIs in 7 columns, shallower
+        // than any pruned 8-column mesh, so it wins; with four lit modes the pruned mesh
+        // keeps the depth of 8 columns that the isometry (10 columns) would exceed.
+        for (lit, expected_columns) in [(1, 7), (4, 8)] {
+            let sigma: Vec<f64> = (0..lit).map(|i| 2.0 - 0.1 * i as f64).collect();
+            let w = with_singular_values(8, 8, &sigma, 5);
+            let mut network = linear_network(&w);
+            set_tolerance(&mut network, 1e-12);
+            run(&mut network);
+            let OpKind::Mesh(mesh) = &network.ops[0].kind else {
+                panic!("the first unitary becomes a mesh for {lit} lit modes")
+            };
+            assert_eq!(mesh.columns(), expected_columns, "{lit} lit modes");
+            let error = relative_error(&transfer_matrix(&network), &w);
+            assert!(error < 1e-12, "{lit} lit modes: relative error {error:e}");
+        }
     }
 
     #[test]
