@@ -232,10 +232,6 @@ fn full_mzis(modes: usize) -> usize {
     modes * modes.saturating_sub(1) / 2
 }
 
-fn isometry_mzis(kept: usize, modes: usize) -> usize {
-    kept * modes - kept * (kept + 1) / 2
-}
-
 #[cfg(test)]
 mod tests {
     use num_complex::Complex64;

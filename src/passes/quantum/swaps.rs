@@ -135,7 +135,6 @@ impl Move<'_> {
     /// meeting gate and the gates in between relabeled.
     fn apply(&self, circuit: &Circuit, basis: Basis) -> Circuit {
         let pair = [self.block.qubits[0], self.block.qubits[1]];
-        let first = self.block.instructions[0];
         let last = *self.block.instructions.last().expect("a block has a gate");
         // Gates in the block's index range that are not in the block, on one of the pair's
         // qubits, come before the block on that qubit (a later one would have joined it). The
