@@ -14,6 +14,7 @@ use super::givens::{
     WorkMatrix, half_internal_phase, left_nulling_phases, mzi_coefficients, right_nulling_phases,
     wrap_phase,
 };
+use super::kernels::{Rotation, rotate_chain};
 use crate::ir::{Mesh, MeshKind, Mzi};
 
 /// Decomposes `u` into a rectangular (Clements) mesh of N(N − 1)/2 MZIs and N output phases.
@@ -92,92 +93,72 @@ fn null_subdiagonal_from_right(work: &mut WorkMatrix, pass: usize, mzis: &mut Ve
 /// `j..N` only. Rather than stream two strided rows per step, the sweep visits each contiguous
 /// column once. It applies the steps already found, in order, to rows `first..N` of the column,
 /// and in column `j` it first finds step `j` from the entries that the earlier steps produced.
+/// Columns go [`LANES`] at a time, one per vector lane.
 fn null_subdiagonal_from_left(work: &mut WorkMatrix, pass: usize, mzis: &mut Vec<Mzi>) {
     let size = work.size();
     let first = size - pass - 1;
-    let mut rotations: Vec<[[Complex64; 2]; 2]> = Vec::with_capacity(pass);
-
-    // Columns go two at a time because each chain of rotations is a serial dependency through
-    // the shared entry, and two independent chains keep the floating-point units busy.
+    let mut rotations: Vec<Rotation> = Vec::with_capacity(pass);
     let mut column = 0;
-    while column + 1 < size {
-        let (left, right) = work.column_pair_mut(column, first..size);
-        rotate_chain_pair(&rotations, left, right);
-        if column < pass {
-            let rotation = null_chain_entry(left, column, first, mzis);
+    while column < size {
+        let width = if column + LANES <= size { LANES } else { 1 };
+        if width == LANES {
+            let (lanes_re, lanes_im) = work.column_lanes::<LANES>(column, first..size);
+            rotate_chain(&rotations, lanes_re, lanes_im);
+        } else {
+            rotate_column_chain(work, &rotations, column, first);
+        }
+        // Columns left of `pass` each find one step, which the later columns of the group
+        // need before they find theirs.
+        for found in column..(column + width).min(pass) {
+            let rotation = null_column_entry(work, found, first, mzis);
+            for later in found + 1..column + width {
+                let upper = work.get(first + found, later);
+                let lower = work.get(first + found + 1, later);
+                let (upper, lower) = rotation.apply(upper, lower);
+                work.set(first + found, later, upper);
+                work.set(first + found + 1, later, lower);
+            }
             rotations.push(rotation);
-            let (upper, lower) = (right[column], right[column + 1]);
-            right[column] = rotation[0][0] * upper + rotation[0][1] * lower;
-            right[column + 1] = rotation[1][0] * upper + rotation[1][1] * lower;
         }
-        if column + 1 < pass {
-            rotations.push(null_chain_entry(right, column + 1, first, mzis));
-        }
-        column += 2;
-    }
-    if column < size {
-        let chain = work.column_mut(column, first..size);
-        rotate_chain(&rotations, chain);
-        if column < pass {
-            rotations.push(null_chain_entry(chain, column, first, mzis));
-        }
+        column += width;
     }
 }
 
-/// Finds step `step` from the entries `chain[step]` and `chain[step + 1]` of the column it
-/// nulls, applies it there, records its MZI and returns its matrix.
-fn null_chain_entry(
-    chain: &mut [Complex64],
+/// Number of columns that a left-hand sweep rotates together, one per vector lane.
+const LANES: usize = 4;
+
+/// Applies `rotations[j]` to rows `(first + j, first + j + 1)` of `column`, for j = 0, 1, ….
+fn rotate_column_chain(work: &mut WorkMatrix, rotations: &[Rotation], column: usize, first: usize) {
+    for (j, rotation) in rotations.iter().enumerate() {
+        let (upper_row, lower_row) = (first + j, first + j + 1);
+        let (upper, lower) = (work.get(upper_row, column), work.get(lower_row, column));
+        let (upper, lower) = rotation.apply(upper, lower);
+        work.set(upper_row, column, upper);
+        work.set(lower_row, column, lower);
+    }
+}
+
+/// Finds step `step` from the entries in rows `first + step` and `first + step + 1` of column
+/// `step`, applies it there, records its MZI and returns its matrix.
+fn null_column_entry(
+    work: &mut WorkMatrix,
     step: usize,
     first: usize,
     mzis: &mut Vec<Mzi>,
-) -> [[Complex64; 2]; 2] {
-    let (upper, lower) = (chain[step], chain[step + 1]);
+) -> Rotation {
+    let (upper_row, lower_row) = (first + step, first + step + 1);
+    let (upper, lower) = (work.get(upper_row, step), work.get(lower_row, step));
     let (theta, phi) = left_nulling_phases(upper, lower);
-    let rotation = mzi_coefficients(theta, phi);
-    chain[step] = rotation[0][0] * upper + rotation[0][1] * lower;
-    chain[step + 1] = Complex64::ZERO;
+    let rotation = Rotation::new(mzi_coefficients(theta, phi));
+    work.set(upper_row, step, rotation.apply(upper, lower).0);
+    work.set(lower_row, step, Complex64::ZERO);
     mzis.push(Mzi {
-        top: first + step,
+        top: upper_row,
         column: 0,
         theta,
         phi,
     });
     rotation
-}
-
-/// Applies `rotations[j]` to the entry pair `(chain[j], chain[j + 1])` for j = 0, 1, … in turn.
-///
-/// Consecutive rotations share one entry, which stays in a local between them.
-fn rotate_chain(rotations: &[[[Complex64; 2]; 2]], chain: &mut [Complex64]) {
-    let chain = &mut chain[..=rotations.len()];
-    let mut carried = chain[0];
-    for (j, rotation) in rotations.iter().enumerate() {
-        let lower = chain[j + 1];
-        chain[j] = rotation[0][0] * carried + rotation[0][1] * lower;
-        carried = rotation[1][0] * carried + rotation[1][1] * lower;
-    }
-    chain[rotations.len()] = carried;
-}
-
-/// Does [`rotate_chain`] on two columns in lockstep.
-fn rotate_chain_pair(
-    rotations: &[[[Complex64; 2]; 2]],
-    left: &mut [Complex64],
-    right: &mut [Complex64],
-) {
-    let count = rotations.len();
-    let (left, right) = (&mut left[..=count], &mut right[..=count]);
-    let (mut carried_left, mut carried_right) = (left[0], right[0]);
-    for (j, rotation) in rotations.iter().enumerate() {
-        let (lower_left, lower_right) = (left[j + 1], right[j + 1]);
-        left[j] = rotation[0][0] * carried_left + rotation[0][1] * lower_left;
-        right[j] = rotation[0][0] * carried_right + rotation[0][1] * lower_right;
-        carried_left = rotation[1][0] * carried_left + rotation[1][1] * lower_left;
-        carried_right = rotation[1][0] * carried_right + rotation[1][1] * lower_right;
-    }
-    left[count] = carried_left;
-    right[count] = carried_right;
 }
 
 /// Rewrites `L⁻¹·D` as `D'·M'` for the left-hand MZI `L = left`, updating the diagonal of

@@ -5,9 +5,12 @@
 //! rows or columns, so a whole decomposition costs O(N³).
 
 use std::f64::consts::{PI, TAU};
+use std::ops::Range;
 
 use nalgebra::DMatrix;
 use num_complex::Complex64;
+
+use super::kernels::{Rotation, SplitMut, rotate_pairs};
 
 /// Distance below 2π within which a wrapped phase is taken to be 0, about one ulp of 2π.
 const WRAP_SNAP: f64 = 1e-15;
@@ -85,32 +88,27 @@ pub(super) fn mzi_coefficients(theta: f64, phi: f64) -> [[Complex64; 2]; 2] {
     ]
 }
 
-/// Applies the 2×2 matrix `m` to each pair `(upper[k], lower[k])` seen as a column vector.
-#[inline]
-fn rotate_pairs(m: &[[Complex64; 2]; 2], upper: &mut [Complex64], lower: &mut [Complex64]) {
-    let [[a, b], [c, d]] = *m;
-    for (x, y) in upper.iter_mut().zip(lower.iter_mut()) {
-        let (top, bottom) = (*x, *y);
-        *x = a * top + b * bottom;
-        *y = c * top + d * bottom;
-    }
-}
-
 /// Square working matrix in column-major order, updated in place by the nulling steps.
 ///
-/// Columns are contiguous, so column steps stream two slices. Row steps are applied one column
-/// at a time (see [`WorkMatrix::column_mut`]) to keep that access pattern.
+/// Real and imaginary parts live in separate planes so that the loops in
+/// [`super::kernels`] run over plain `f64` slices. Columns are contiguous, so column steps
+/// stream two slices; row steps work on groups of columns (see [`WorkMatrix::column_lanes`]).
 pub(super) struct WorkMatrix {
     size: usize,
-    data: Vec<Complex64>,
+    re: Vec<f64>,
+    im: Vec<f64>,
 }
 
 impl WorkMatrix {
     /// Copies the leading square block of `u`, which is all of `u` when it is square.
     pub(super) fn new(u: &DMatrix<Complex64>) -> Self {
         let size = u.nrows().min(u.ncols());
-        let data = u.view((0, 0), (size, size)).iter().copied().collect();
-        WorkMatrix { size, data }
+        let block = u.view((0, 0), (size, size));
+        WorkMatrix {
+            size,
+            re: block.iter().map(|z| z.re).collect(),
+            im: block.iter().map(|z| z.im).collect(),
+        }
     }
 
     pub(super) fn size(&self) -> usize {
@@ -118,31 +116,48 @@ impl WorkMatrix {
     }
 
     pub(super) fn get(&self, row: usize, column: usize) -> Complex64 {
-        self.data[column * self.size + row]
+        let index = column * self.size + row;
+        Complex64::new(self.re[index], self.im[index])
     }
 
-    /// Rows `rows` of one column.
-    pub(super) fn column_mut(
-        &mut self,
-        column: usize,
-        rows: std::ops::Range<usize>,
-    ) -> &mut [Complex64] {
-        let start = column * self.size;
-        &mut self.data[start + rows.start..start + rows.end]
+    pub(super) fn set(&mut self, row: usize, column: usize, value: Complex64) {
+        let index = column * self.size + row;
+        self.re[index] = value.re;
+        self.im[index] = value.im;
     }
 
     /// Rows `rows` of the adjacent columns `left` and `left + 1`.
     pub(super) fn column_pair_mut(
         &mut self,
         left: usize,
-        rows: std::ops::Range<usize>,
-    ) -> (&mut [Complex64], &mut [Complex64]) {
+        rows: Range<usize>,
+    ) -> (SplitMut<'_>, SplitMut<'_>) {
         let size = self.size;
-        let (head, tail) = self.data.split_at_mut((left + 1) * size);
-        let left_start = left * size;
+        let (left_re, right_re) = split_columns(&mut self.re, size, left, rows.clone());
+        let (left_im, right_im) = split_columns(&mut self.im, size, left, rows);
         (
-            &mut head[left_start + rows.start..left_start + rows.end],
-            &mut tail[rows],
+            SplitMut {
+                re: left_re,
+                im: left_im,
+            },
+            SplitMut {
+                re: right_re,
+                im: right_im,
+            },
+        )
+    }
+
+    /// Rows `rows` of the `LANES` columns that start at `first_column`, as the lanes of
+    /// [`super::kernels::rotate_chain`].
+    pub(super) fn column_lanes<const LANES: usize>(
+        &mut self,
+        first_column: usize,
+        rows: Range<usize>,
+    ) -> ([&mut [f64]; LANES], [&mut [f64]; LANES]) {
+        let size = self.size;
+        (
+            column_segments(&mut self.re, size, first_column, rows.clone()),
+            column_segments(&mut self.im, size, first_column, rows),
         )
     }
 
@@ -151,25 +166,50 @@ impl WorkMatrix {
     ///
     /// The caller chooses `(θ, φ)` with [`right_nulling_phases`] for that entry and guarantees
     /// that both columns are zero below `rows`, so the skipped rows would stay zero anyway.
-    ///
-    /// TODO: every pass streams each column it touches from memory once, which bounds the speed
-    /// at large N. Fusing several passes into one wavefront would reuse columns while cached.
     pub(super) fn null_from_right(&mut self, top: usize, rows: usize, theta: f64, phi: f64) {
-        let (upper, lower) = self.column_pair_mut(top, 0..rows);
         // M(0, 0) is the identity, so skipping it keeps sparse inputs exact.
         if theta != 0.0 || phi != 0.0 {
             // Row-wise, (W·M†)[r, top] = W[r, top]·conj(M₀₀) + W[r, top + 1]·conj(M₀₁), and
             // likewise for top + 1, so each row pair is multiplied by the conjugate of M.
-            let conjugate = mzi_coefficients(theta, phi).map(|row| row.map(|z| z.conj()));
-            rotate_pairs(&conjugate, upper, lower);
+            let rotation = Rotation::new(mzi_coefficients(theta, phi)).conjugate();
+            let (upper, lower) = self.column_pair_mut(top, 0..rows);
+            rotate_pairs(&rotation, upper, lower);
         }
-        upper[rows - 1] = Complex64::ZERO;
+        self.set(rows - 1, top, Complex64::ZERO);
     }
 
     /// Diagonal entries, which hold the output phases once every off-diagonal entry is nulled.
     pub(super) fn diagonal(&self) -> Vec<Complex64> {
         (0..self.size).map(|k| self.get(k, k)).collect()
     }
+}
+
+/// Rows `rows` of the `LANES` columns from `first_column` on, in one column-major plane.
+fn column_segments<const LANES: usize>(
+    plane: &mut [f64],
+    size: usize,
+    first_column: usize,
+    rows: Range<usize>,
+) -> [&mut [f64]; LANES] {
+    let mut columns = plane[first_column * size..(first_column + LANES) * size]
+        .chunks_exact_mut(size)
+        .map(|column| &mut column[rows.clone()]);
+    std::array::from_fn(|_| columns.next().expect("LANES columns in range"))
+}
+
+/// Rows `rows` of columns `left` and `left + 1` of one column-major plane.
+fn split_columns(
+    plane: &mut [f64],
+    size: usize,
+    left: usize,
+    rows: Range<usize>,
+) -> (&mut [f64], &mut [f64]) {
+    let (head, tail) = plane.split_at_mut((left + 1) * size);
+    let left_start = left * size;
+    (
+        &mut head[left_start + rows.start..left_start + rows.end],
+        &mut tail[rows],
+    )
 }
 
 #[cfg(test)]

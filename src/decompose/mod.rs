@@ -11,6 +11,7 @@ mod blocks;
 mod clements;
 mod givens;
 mod isometry;
+mod kernels;
 mod reck;
 
 pub use blocks::block_diagonal;
