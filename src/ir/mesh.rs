@@ -14,6 +14,10 @@
 //! phase (between the couplers). `θ = 0` is the bar state, `θ = π` the cross state. Up to the
 //! factor `e^{iθ/2}`, `M(θ, φ)` is the Clements et al. (2016) matrix `T(θ/2, φ)`.
 
+mod kernel;
+#[cfg(test)]
+mod tests;
+
 use nalgebra::DMatrix;
 use num_complex::Complex64;
 
@@ -57,19 +61,24 @@ pub struct Mesh {
 
 /// Returns the 2×2 transfer matrix `M(θ, φ)` of one MZI, row-major.
 pub fn mzi_matrix(theta: f64, phi: f64) -> [[Complex64; 2]; 2] {
-    // `cos(π/2)` is 6e-17 in floating point; the cross state is common enough (permutations)
-    // to deserve exact zeros.
-    let (sin, cos) = if theta == std::f64::consts::PI {
-        (1.0, 0.0)
-    } else {
-        (theta / 2.0).sin_cos()
-    };
+    let (sin, cos) = half_angle_sin_cos(theta);
     let common = Complex64::new(cos, sin);
     let external = Complex64::from_polar(1.0, phi);
     [
         [common * external * cos, -common * sin],
         [common * external * sin, common * cos],
     ]
+}
+
+/// Returns `(sin(θ/2), cos(θ/2))`, exactly `(1, 0)` at `θ = π`.
+fn half_angle_sin_cos(theta: f64) -> (f64, f64) {
+    // `cos(π/2)` is 6e-17 in floating point; the cross state is common enough (permutations)
+    // to deserve exact zeros.
+    if theta == std::f64::consts::PI {
+        (1.0, 0.0)
+    } else {
+        (theta / 2.0).sin_cos()
+    }
 }
 
 impl Mesh {
@@ -85,29 +94,20 @@ impl Mesh {
     /// Applies the mesh to a batch of fields in place.
     ///
     /// `fields` has one row per sample and one column per mode, so each mode is a contiguous
-    /// column of the column-major matrix.
+    /// column of the column-major matrix. The batch is processed in row tiles that stay in
+    /// cache while every MZI passes over them, in parallel on rayon's global pool (sized by
+    /// `RAYON_NUM_THREADS`). The result does not depend on the number of threads.
+    ///
+    /// # Panics
+    ///
+    /// If `fields` does not have one column per mode.
     pub fn apply(&self, fields: &mut DMatrix<Complex64>) {
         assert_eq!(
             fields.ncols(),
             self.modes,
             "field width must equal the mesh modes"
         );
-        for mzi in &self.mzis {
-            let [[a, b], [c, d]] = mzi_matrix(mzi.theta, mzi.phi);
-            let (mut upper, mut lower) = fields.columns_range_pair_mut(mzi.top, mzi.top + 1);
-            for (x, y) in upper.iter_mut().zip(lower.iter_mut()) {
-                let (top, bottom) = (*x, *y);
-                *x = a * top + b * bottom;
-                *y = c * top + d * bottom;
-            }
-        }
-        for (mode, &phase) in self.output_phases.iter().enumerate() {
-            let factor = Complex64::from_polar(1.0, phase);
-            fields
-                .column_mut(mode)
-                .iter_mut()
-                .for_each(|x| *x *= factor);
-        }
+        kernel::apply(self, fields);
     }
 
     /// Composes the mesh's N×N transfer matrix from its MZIs and output phases.
