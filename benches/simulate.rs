@@ -1,5 +1,6 @@
-//! Simulation of a compiled 256-mode Clements mesh on a batch of 4096 inputs, next to the
-//! one matrix product with the composed transfer matrix that it replaces.
+//! Simulation of a compiled 256-mode Clements mesh on a batch of 4096 inputs, on one thread
+//! and on rayon's default pool (all cores), next to the one matrix product with the composed
+//! transfer matrix that it replaces.
 
 mod common;
 
@@ -23,7 +24,14 @@ fn mesh_simulation(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(5));
     // The mesh is unitary, so applying it to the same batch again and again keeps the field
     // norms, and no copy of the batch enters the timing.
+    let one_thread = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool");
     group.bench_function("mesh_apply_256x4096", |b| {
+        b.iter(|| one_thread.install(|| mesh.apply(black_box(&mut fields))))
+    });
+    group.bench_function("mesh_apply_256x4096_all_cores", |b| {
         b.iter(|| mesh.apply(black_box(&mut fields)))
     });
     // The same linear map as one dense product: rows are samples, so the batch multiplies the
