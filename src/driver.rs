@@ -11,6 +11,7 @@ use crate::emit::{self, Artifact, EmitError, EmitKind};
 use crate::ir::{Circuit, Compiled, Module, Op, OpKind, Target, ValidationError};
 use crate::lower;
 use crate::passes::{self, OptLevel, PassNote};
+use crate::progress::{Progress, ProgressHandle, Silent};
 use crate::source::SourceMap;
 use crate::syntax;
 use crate::synthesize;
@@ -24,6 +25,9 @@ pub struct Options {
     pub base_dir: Option<PathBuf>,
     /// Optimization level; level 0 is the plain mapping.
     pub opt_level: OptLevel,
+    /// Receives the progress of decomposition (in MZIs) and synthesis (in unitaries); `None`
+    /// reports nothing.
+    pub progress: Option<ProgressHandle>,
 }
 
 /// Entry point of the library: compiles `.pnn` sources into IR and artifacts.
@@ -136,7 +140,11 @@ impl Compiler {
         let lowered = lower::lower(&checked.networks);
         let level = self.options.opt_level;
         let mut notes = Vec::new();
-        let compiled = optimize_and_compile(&lowered, level, &mut notes);
+        let progress: &dyn Progress = match &self.options.progress {
+            Some(handle) => &*handle.0,
+            None => &Silent,
+        };
+        let compiled = optimize_and_compile(&lowered, level, &mut notes, progress);
         let compiled = match compiled {
             Ok(compiled) => compiled,
             Err(error) => {
@@ -206,19 +214,31 @@ fn optimize_and_compile(
     lowered: &Module,
     level: OptLevel,
     notes: &mut Vec<PassNote>,
+    progress: &dyn Progress,
 ) -> Result<Compiled, ValidationError> {
     let mut module = lowered.clone();
     passes::before_decomposition(&mut module, level, notes)?;
-    let mut module = decompose_module(&module);
+    let mut module = decompose_module_observed(&module, progress);
     passes::after_decomposition(&mut module, level, notes)?;
-    let mut module = synthesize_module(&module);
+    let mut module = synthesize_module_observed(&module, progress);
     passes::after_synthesis(&mut module, level, notes)?;
     Compiled::new(module)
 }
 
 /// Replaces every unitary of a photonic network by an MZI mesh of the target topology.
 pub fn decompose_module(module: &Module) -> Module {
+    decompose_module_observed(module, &Silent)
+}
+
+/// [`decompose_module`], reporting the MZIs placed to `progress` as one step.
+pub fn decompose_module_observed(module: &Module, progress: &dyn Progress) -> Module {
     let mut module = module.clone();
+    let total: u64 = photonic_unitaries(&module)
+        .map(|matrix| mzi_count(matrix.nrows()))
+        .sum();
+    if total > 0 {
+        progress.begin("decomposing", total);
+    }
     for network in &mut module.networks {
         let Target::Photonic(target) = &network.target else {
             continue;
@@ -232,20 +252,59 @@ pub fn decompose_module(module: &Module) -> Module {
                     matrix.ncols(),
                     op.layer
                 );
+                let mesh = decompose::decompose_observed(matrix, kind, &mut |placed| {
+                    progress.advance(placed as u64)
+                });
                 *op = Op {
-                    kind: OpKind::Mesh(decompose::decompose(matrix, kind)),
+                    kind: OpKind::Mesh(mesh),
                     ..op.clone()
                 };
             }
         }
     }
+    if total > 0 {
+        progress.end();
+    }
     module
+}
+
+/// The unitaries of the photonic networks of `module`, which decomposition replaces.
+fn photonic_unitaries(module: &Module) -> impl Iterator<Item = &crate::ir::CMatrix> {
+    module
+        .networks
+        .iter()
+        .filter(|network| matches!(network.target, Target::Photonic(_)))
+        .flat_map(|network| &network.ops)
+        .filter_map(|op| match &op.kind {
+            OpKind::Unitary(matrix) => Some(matrix),
+            _ => None,
+        })
+}
+
+/// N(N − 1)/2, the MZIs of a full mesh on `modes` modes.
+fn mzi_count(modes: usize) -> u64 {
+    let modes = modes as u64;
+    modes * modes.saturating_sub(1) / 2
 }
 
 /// Synthesizes every qubit unitary of a quantum network into gates, translates every
 /// circuit into the target basis and merges consecutive circuits into one.
 pub fn synthesize_module(module: &Module) -> Module {
+    synthesize_module_observed(module, &Silent)
+}
+
+/// [`synthesize_module`], reporting each qubit unitary synthesized to `progress`.
+pub fn synthesize_module_observed(module: &Module, progress: &dyn Progress) -> Module {
     let mut module = module.clone();
+    let total = module
+        .networks
+        .iter()
+        .flat_map(|network| &network.ops)
+        .filter(|op| matches!(op.kind, OpKind::QubitUnitary { .. }))
+        .count() as u64;
+    if total > 0 {
+        progress.begin("synthesizing", total);
+    }
     for network in &mut module.networks {
         let Target::Quantum(target) = &network.target else {
             continue;
@@ -267,6 +326,7 @@ pub fn synthesize_module(module: &Module) -> Module {
                     let local = synthesize::qsd::synthesize(matrix);
                     let mut circuit = Circuit::new(qubits);
                     circuit.append_mapped(&local, operands);
+                    progress.advance(1);
                     circuit
                 }
                 OpKind::Circuit(circuit) => circuit.clone(),
@@ -293,6 +353,9 @@ pub fn synthesize_module(module: &Module) -> Module {
             }
         }
         network.ops = ops;
+    }
+    if total > 0 {
+        progress.end();
     }
     module
 }
@@ -345,3 +408,73 @@ impl fmt::Display for CompileError {
 }
 
 impl std::error::Error for CompileError {}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::progress::testing::Recorder;
+
+    fn compile_observed(source: &str) -> Arc<Recorder> {
+        let recorder = Arc::new(Recorder::default());
+        let options = Options {
+            progress: Some(ProgressHandle(recorder.clone())),
+            ..Options::default()
+        };
+        Compiler::new(options)
+            .compile_source("observed.pnn", source)
+            .expect("the source compiles");
+        recorder
+    }
+
+    #[test]
+    fn decomposition_reports_every_mzi() {
+        // A dense 4-mode unitary (a DFT matrix) survives the structure passes and becomes one
+        // full mesh of 6 MZIs.
+        let recorder = compile_observed(
+            "network dft {
+                target photonic(mesh = reck)
+                input x: optical[4]
+                layer u = unitary(x, [[1, 1, 1, 1], [1, 1i, -1, -1i], [1, -1, 1, -1],
+                                      [1, -1i, -1, 1i]] / 2)
+                output u
+            }",
+        );
+        let events = recorder.events();
+        assert_eq!(
+            events.first().map(String::as_str),
+            Some("begin decomposing 6")
+        );
+        assert_eq!(events.last().map(String::as_str), Some("end"));
+        assert_eq!(recorder.advanced_in("decomposing"), 6);
+    }
+
+    #[test]
+    fn synthesis_reports_each_unitary() {
+        let recorder = compile_observed(
+            "network pair {
+                target quantum(basis = [u3, cx])
+                input q: qubit[2]
+                layer a = unitary(q, [[0, 1], [1, 0]], qubits = [0])
+                layer b = unitary(a, [[1, 0], [0, 1i]], qubits = [1])
+                output b
+            }",
+        );
+        assert_eq!(recorder.events()[0], "begin synthesizing 2");
+        assert_eq!(recorder.advanced_in("synthesizing"), 2);
+    }
+
+    #[test]
+    fn small_compilation_without_unitaries_reports_nothing() {
+        let recorder = compile_observed(
+            "network shifter {
+                target photonic(mesh = clements)
+                input x: optical[2]
+                layer p = phase(x, [0.5, 1])
+                output p
+            }",
+        );
+        assert!(recorder.events().is_empty(), "{:?}", recorder.events());
+    }
+}

@@ -58,6 +58,7 @@ pub mod ir;
 pub mod linalg;
 pub mod lower;
 pub mod passes;
+pub mod progress;
 pub mod random;
 pub mod report;
 pub mod simulate;

@@ -33,6 +33,7 @@ fn compile_unitary(
     let options = Options {
         base_dir: Some(directory.path().to_path_buf()),
         opt_level: OptLevel::new(level).unwrap(),
+        ..Options::default()
     };
     let compilation = Compiler::new(options)
         .compile_source("p.pnn", &source)

@@ -88,6 +88,7 @@ fn compile_case(out: &Path, name: &str, program: &str, opt_level: OptLevel) {
     let options = Options {
         base_dir: Some(out.to_path_buf()),
         opt_level,
+        ..Options::default()
     };
     let source = importing_network(&qasm_file, declared_qubits(program));
     let compilation = match Compiler::new(options).compile_source(&format!("{name}.pnn"), &source) {

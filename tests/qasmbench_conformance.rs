@@ -33,6 +33,7 @@ fn compile_into(out: &Path, name: &str, text: &str) {
     let options = Options {
         base_dir: Some(out.to_path_buf()),
         opt_level: OptLevel::MAX,
+        ..Options::default()
     };
     let source = importing_network(name, declared_qubits(text));
     let compilation = Compiler::new(options)

@@ -27,6 +27,11 @@ use crate::ir::{Mesh, MeshKind, Mzi};
 /// mesh has N columns. With N = 2 the single MZI gives one column, and N = 1 gives no MZI.
 /// Every MZI is kept, bar states included. Costs O(N³) time and O(N²) memory.
 pub fn clements(u: &DMatrix<Complex64>) -> Mesh {
+    clements_observed(u, &mut |_| {})
+}
+
+/// [`clements`], calling `placed(k)` after each diagonal of `k` MZIs it finds.
+pub fn clements_observed(u: &DMatrix<Complex64>, placed: &mut dyn FnMut(usize)) -> Mesh {
     debug_assert_eq!(u.nrows(), u.ncols(), "clements requires a square matrix");
     let mut work = WorkMatrix::new(u);
     let modes = work.size();
@@ -41,6 +46,7 @@ pub fn clements(u: &DMatrix<Complex64>) -> Mesh {
         } else {
             null_subdiagonal_from_left(&mut work, pass, &mut left_mzis);
         }
+        placed(pass);
     }
 
     let mut diagonal = work.diagonal();

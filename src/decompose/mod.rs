@@ -15,9 +15,9 @@ mod kernels;
 mod reck;
 
 pub use blocks::block_diagonal;
-pub use clements::clements;
+pub use clements::{clements, clements_observed};
 pub use isometry::{column_isometry, row_isometry};
-pub use reck::reck;
+pub use reck::{reck, reck_observed};
 
 pub(crate) use givens::wrap_phase;
 
@@ -31,9 +31,19 @@ use crate::ir::{Mesh, MeshKind, Mzi};
 /// Precondition: `u` is square and unitary, which the caller checks. See [`clements`] and
 /// [`reck`] for the layouts and for what happens when the precondition fails.
 pub fn decompose(u: &DMatrix<Complex64>, kind: MeshKind) -> Mesh {
+    decompose_observed(u, kind, &mut |_| {})
+}
+
+/// [`decompose`], calling `placed(k)` each time it has found `k` more MZIs, so that a caller
+/// can show progress on large meshes. The counts add up to N(N − 1)/2.
+pub fn decompose_observed(
+    u: &DMatrix<Complex64>,
+    kind: MeshKind,
+    placed: &mut dyn FnMut(usize),
+) -> Mesh {
     match kind {
-        MeshKind::Clements => clements(u),
-        MeshKind::Reck => reck(u),
+        MeshKind::Clements => clements_observed(u, placed),
+        MeshKind::Reck => reck_observed(u, placed),
     }
 }
 

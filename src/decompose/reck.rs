@@ -22,6 +22,11 @@ use crate::ir::{Mesh, MeshKind, Mzi};
 /// `m + 2d`, so for N ≥ 2 the mesh has 2N − 3 columns. Every MZI is kept, bar states included.
 /// Costs O(N³) time and O(N²) memory.
 pub fn reck(u: &DMatrix<Complex64>) -> Mesh {
+    reck_observed(u, &mut |_| {})
+}
+
+/// [`reck`], calling `placed(k)` after each row of `k` MZIs it finds.
+pub fn reck_observed(u: &DMatrix<Complex64>, placed: &mut dyn FnMut(usize)) -> Mesh {
     debug_assert_eq!(u.nrows(), u.ncols(), "reck requires a square matrix");
     let mut work = WorkMatrix::new(u);
     let modes = work.size();
@@ -40,6 +45,7 @@ pub fn reck(u: &DMatrix<Complex64>) -> Mesh {
                 phi,
             });
         }
+        placed(row);
     }
     assign_columns(&mut mzis, modes);
 

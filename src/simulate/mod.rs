@@ -13,6 +13,7 @@ use num_complex::Complex64;
 
 use crate::ir::{Activation, CMatrix, Compiled, Network, OpKind};
 use crate::linalg::phase_factor;
+use crate::progress::{Progress, Silent};
 
 /// Why a simulation could not run.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +126,24 @@ pub fn select<'a>(
 /// per input row and one column per output mode. Real outputs (after `detect`) have zero
 /// imaginary parts.
 pub fn run(network: &Network, inputs: &CMatrix) -> Result<CMatrix, SimulateError> {
+    run_observed(network, inputs, &Silent)
+}
+
+/// Rows run together between two progress reports of [`run_observed`]: enough for every
+/// thread of rayon's pool to get two of the mesh kernel's row tasks.
+fn chunk_rows() -> usize {
+    (512 * rayon::current_num_threads()).max(1024)
+}
+
+/// [`run`], reporting the samples done to `progress` as the step `"simulating"`.
+///
+/// The batch runs in chunks of rows; every row is independent of the others, so the result
+/// equals that of [`run`].
+pub fn run_observed(
+    network: &Network,
+    inputs: &CMatrix,
+    progress: &dyn Progress,
+) -> Result<CMatrix, SimulateError> {
     if network.target.is_quantum() {
         return Err(SimulateError::WrongFamily {
             network: network.name.clone(),
@@ -138,11 +157,32 @@ pub fn run(network: &Network, inputs: &CMatrix) -> Result<CMatrix, SimulateError
             unit: "modes".into(),
         });
     }
-    let mut fields = inputs.clone();
+    let rows = inputs.nrows();
+    let chunk_rows = chunk_rows();
+    if rows <= chunk_rows {
+        return Ok(run_rows(network, inputs.clone()));
+    }
+    progress.begin("simulating", rows as u64);
+    let mut outputs: Option<CMatrix> = None;
+    for start in (0..rows).step_by(chunk_rows) {
+        let count = chunk_rows.min(rows - start);
+        let chunk = run_rows(network, inputs.rows(start, count).into_owned());
+        outputs
+            .get_or_insert_with(|| CMatrix::zeros(rows, chunk.ncols()))
+            .rows_mut(start, count)
+            .copy_from(&chunk);
+        progress.advance(count as u64);
+    }
+    progress.end();
+    Ok(outputs.expect("a batch of more than one chunk"))
+}
+
+/// Applies every operation of `network` to the samples in `fields`.
+fn run_rows(network: &Network, mut fields: CMatrix) -> CMatrix {
     for op in &network.ops {
         apply(&op.kind, &mut fields);
     }
-    Ok(fields)
+    fields
 }
 
 /// Applies one compiled operation to a batch (rows are samples, columns are modes).
@@ -207,5 +247,44 @@ pub fn activate(activation: Activation, z: Complex64) -> Complex64 {
             let half = (gain * z.norm_sqr() + bias) / 2.0;
             Complex64::i() * (1.0 - alpha).sqrt() * phase_factor(-half) * half.cos() * z
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::Compiler;
+    use crate::progress::testing::Recorder;
+
+    #[test]
+    fn chunked_run_equals_whole_batch() {
+        let compilation = Compiler::default()
+            .compile_source(
+                "chunks.pnn",
+                "network chunks {
+                    target photonic(mesh = clements)
+                    input x: optical[3]
+                    layer w = linear(x, [[0.5, 1i, 0], [0.25, 0, 1 - 0.5i]])
+                    output detect(w)
+                }",
+            )
+            .expect("the source compiles");
+        let network = select(&compilation.compiled, None).expect("one network");
+        let rows = 2 * chunk_rows() + 7;
+        let inputs = CMatrix::from_fn(rows, 3, |row, mode| {
+            Complex64::new((row * 3 + mode) as f64 * 1e-3, (row as f64).sin())
+        });
+
+        let recorder = Arc::new(Recorder::default());
+        let observed = run_observed(network, &inputs, &*recorder).expect("the run succeeds");
+        let whole = run_rows(network, inputs.clone());
+
+        assert_eq!(observed, whole);
+        assert_eq!(observed.shape(), (rows, 2));
+        assert_eq!(recorder.events()[0], format!("begin simulating {rows}"));
+        assert_eq!(recorder.advanced_in("simulating"), rows as u64);
+        assert_eq!(recorder.events().last().map(String::as_str), Some("end"));
     }
 }

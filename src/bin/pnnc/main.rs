@@ -6,6 +6,7 @@
 //! - 2: usage error, unreadable or unwritable file, or invalid run input.
 
 mod output;
+mod progress;
 mod run;
 mod run_quantum;
 
@@ -15,6 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use pnn::passes::OptLevel;
+use pnn::progress::ProgressHandle;
 use pnn::{Compilation, CompileError, Compiler, EmitKind, Options};
 
 /// Exit code for a compilation with errors.
@@ -45,6 +47,11 @@ struct Cli {
         global = true
     )]
     opt_level: u8,
+
+    /// When to show progress bars on stderr for steps longer than about a second: `auto`
+    /// shows them when stderr is a terminal.
+    #[arg(long, value_enum, default_value_t = ProgressChoice::Auto, global = true)]
+    progress: ProgressChoice,
 
     /// Log more about each stage to stderr (repeat for more detail).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -87,6 +94,12 @@ enum Command {
 enum ColorChoice {
     Auto,
     Always,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ProgressChoice {
+    Auto,
     Never,
 }
 
@@ -153,8 +166,13 @@ fn main() -> ExitCode {
             std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
+    let progress = match cli.progress {
+        ProgressChoice::Auto => std::io::stderr().is_terminal(),
+        ProgressChoice::Never => false,
+    };
     let settings = Settings {
         color,
+        progress,
         opt_level: OptLevel::new(cli.opt_level).expect("clap bounds the level to 0..=3"),
     };
     let result = match &cli.command {
@@ -180,7 +198,17 @@ fn main() -> ExitCode {
 /// Settings shared by every command.
 struct Settings {
     color: bool,
+    /// Whether to draw progress bars.
+    progress: bool,
     opt_level: OptLevel,
+}
+
+impl Settings {
+    /// The progress observer that the settings ask for, if any.
+    fn progress(&self) -> Option<ProgressHandle> {
+        self.progress
+            .then(|| ProgressHandle::new(progress::Bar::default()))
+    }
 }
 
 /// Compiles a file, printing its warnings or errors to stderr.
@@ -188,6 +216,7 @@ fn compile(file: &std::path::Path, settings: &Settings) -> Result<Compilation, F
     let color = settings.color;
     let options = Options {
         opt_level: settings.opt_level,
+        progress: settings.progress(),
         ..Options::default()
     };
     match Compiler::new(options).compile_path(file) {

@@ -56,8 +56,11 @@ pub fn run(args: &RunArgs, settings: &Settings) -> Result<(), Failure> {
     let input = read(input_path, "input")?;
     let (batch, single) = as_batch(&input)
         .map_err(|message| Failure::Usage(format!("{}: {message}", input_path.display())))?;
-    let outputs = simulate::run(network, &batch)
-        .map_err(|error| Failure::Usage(format!("{}: {error}", input_path.display())))?;
+    let outputs = match settings.progress() {
+        Some(progress) => simulate::run_observed(network, &batch, &*progress.0),
+        None => simulate::run(network, &batch),
+    }
+    .map_err(|error| Failure::Usage(format!("{}: {error}", input_path.display())))?;
     let real = network.output_is_real();
 
     if let Some(path) = &args.labels {
