@@ -10,10 +10,7 @@ use nalgebra::DMatrix;
 use num_complex::Complex64;
 
 use super::assign_columns;
-use super::givens::{
-    WorkMatrix, half_internal_phase, left_nulling_phases, mzi_coefficients, right_nulling_phases,
-    wrap_phase,
-};
+use super::givens::{WorkMatrix, half_internal_phase, left_nulling, right_nulling, wrap_phase};
 use super::kernels::{Rotation, rotate_chain};
 use crate::ir::{Mesh, MeshKind, Mzi};
 
@@ -80,13 +77,13 @@ fn null_subdiagonal_from_right(work: &mut WorkMatrix, pass: usize, mzis: &mut Ve
     for step in 0..pass {
         let top = pass - 1 - step;
         let row = size - 1 - step;
-        let (theta, phi) = right_nulling_phases(work.get(row, top), work.get(row, top + 1));
-        work.null_from_right(top, row + 1, theta, phi);
+        let nulling = right_nulling(work.get(row, top), work.get(row, top + 1));
+        work.null_from_right(top, row + 1, &nulling);
         mzis.push(Mzi {
             top,
             column: 0,
-            theta,
-            phi,
+            theta: nulling.theta,
+            phi: nulling.phi,
         });
     }
 }
@@ -154,15 +151,15 @@ fn null_column_entry(
 ) -> Rotation {
     let (upper_row, lower_row) = (first + step, first + step + 1);
     let (upper, lower) = (work.get(upper_row, step), work.get(lower_row, step));
-    let (theta, phi) = left_nulling_phases(upper, lower);
-    let rotation = Rotation::new(mzi_coefficients(theta, phi));
+    let nulling = left_nulling(upper, lower);
+    let rotation = Rotation::new(nulling.matrix);
     work.set(upper_row, step, rotation.apply(upper, lower).0);
     work.set(lower_row, step, Complex64::ZERO);
     mzis.push(Mzi {
         top: upper_row,
         column: 0,
-        theta,
-        phi,
+        theta: nulling.theta,
+        phi: nulling.phi,
     });
     rotation
 }

@@ -16,7 +16,7 @@ use num_complex::Complex64;
 
 use super::assign_columns;
 use super::clements::move_through_diagonal;
-use super::givens::{left_nulling_phases, mzi_coefficients, wrap_phase};
+use super::givens::{left_nulling, wrap_phase};
 use crate::ir::{Mesh, MeshKind, Mzi};
 
 /// Decomposes a k×N matrix with orthonormal rows into an N-mode mesh whose transfer matrix has
@@ -91,10 +91,11 @@ fn null_columns(work: &mut DMatrix<Complex64>) -> Vec<Mzi> {
     for column in 0..kept {
         for row in (column + 1..modes).rev() {
             let (partner, target) = (work[(row - 1, column)], work[(row, column)]);
-            let (theta, phi) = left_nulling_phases(partner, target);
+            let nulling = left_nulling(partner, target);
+            let (theta, phi) = (nulling.theta, nulling.phi);
             // M(0, 0) is the identity, so skipping it keeps sparse inputs exact.
             if theta != 0.0 || phi != 0.0 {
-                let [[a, b], [c, d]] = mzi_coefficients(theta, phi);
+                let [[a, b], [c, d]] = nulling.matrix;
                 // Columns left of `column` are already zero in these rows.
                 for other in column..kept {
                     let (upper, lower) = (work[(row - 1, other)], work[(row, other)]);

@@ -9,7 +9,7 @@ use nalgebra::DMatrix;
 use num_complex::Complex64;
 
 use super::assign_columns;
-use super::givens::{WorkMatrix, right_nulling_phases, wrap_phase};
+use super::givens::{WorkMatrix, right_nulling, wrap_phase};
 use crate::ir::{Mesh, MeshKind, Mzi};
 
 /// Decomposes `u` into a triangular (Reck) mesh of N(N − 1)/2 MZIs and N output phases.
@@ -36,13 +36,13 @@ pub fn reck_observed(u: &DMatrix<Complex64>, placed: &mut dyn FnMut(usize)) -> M
         // Rows below `row` are already reduced to their diagonal entry, so columns 0..=row are
         // zero there and each step updates rows 0..=row only.
         for top in 0..row {
-            let (theta, phi) = right_nulling_phases(work.get(row, top), work.get(row, top + 1));
-            work.null_from_right(top, row + 1, theta, phi);
+            let nulling = right_nulling(work.get(row, top), work.get(row, top + 1));
+            work.null_from_right(top, row + 1, &nulling);
             mzis.push(Mzi {
                 top,
                 column: 0,
-                theta,
-                phi,
+                theta: nulling.theta,
+                phi: nulling.phi,
             });
         }
         placed(row);
