@@ -22,6 +22,44 @@ pub fn max_abs_diff(a: &CMatrix, b: &CMatrix) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// Returns `a† · b`, computed with faer's blocked product on rayon's pool.
+///
+/// nalgebra's generic product runs at about 3 GFLOP/s; unitarity checks of a 1024-mode
+/// matrix took 3 s each with it, once in the checker and once after every pass.
+pub fn adjoint_product(a: &CMatrix, b: &CMatrix) -> CMatrix {
+    assert_eq!(
+        a.nrows(),
+        b.nrows(),
+        "a† · b needs as many rows in a as in b"
+    );
+    let mut product = CMatrix::zeros(a.ncols(), b.ncols());
+    if a.nrows() == 0 {
+        return product;
+    }
+    let lhs = faer::MatRef::from_column_major_slice(a.as_slice(), a.nrows(), a.ncols());
+    let rhs = faer::MatRef::from_column_major_slice(b.as_slice(), b.nrows(), b.ncols());
+    let destination =
+        faer::MatMut::from_column_major_slice_mut(product.as_mut_slice(), a.ncols(), b.ncols());
+    faer::linalg::matmul::matmul(
+        destination,
+        faer::Accum::Replace,
+        lhs.adjoint(),
+        rhs,
+        Complex64::new(1.0, 0.0),
+        faer::get_global_parallelism(),
+    );
+    product
+}
+
+/// Returns `U†U − I` for a square or tall matrix `U`.
+pub fn gram_defect(matrix: &CMatrix) -> CMatrix {
+    let mut defect = adjoint_product(matrix, matrix);
+    for k in 0..defect.nrows() {
+        defect[(k, k)] -= 1.0;
+    }
+    defect
+}
+
 /// Returns `e^{iφ}`.
 pub fn phase_factor(phi: f64) -> Complex64 {
     Complex64::from_polar(1.0, phi)
@@ -91,8 +129,35 @@ pub fn svd(m: &CMatrix) -> Svd {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_phase;
+    use super::{CMatrix, adjoint_product, gram_defect, max_abs, max_abs_diff, normalize_phase};
+    use crate::random::{SplitMix64, haar_unitary};
+    use num_complex::Complex64;
     use std::f64::consts::{PI, TAU};
+
+    #[test]
+    fn adjoint_product_matches_nalgebra() {
+        for (rows, columns) in [(1, 1), (3, 2), (5, 7), (70, 33)] {
+            let sample = |seed: u64| {
+                let mut rng = SplitMix64::new(seed);
+                CMatrix::from_fn(rows, columns, |_, _| rng.next_complex_normal())
+            };
+            let (a, b) = (sample(1), sample(2));
+            let error = max_abs_diff(&adjoint_product(&a, &b), &(a.adjoint() * &b));
+            assert!(error < 1e-12, "{rows}×{columns}: {error:e}");
+        }
+        assert_eq!(
+            adjoint_product(&CMatrix::zeros(0, 2), &CMatrix::zeros(0, 3)),
+            CMatrix::zeros(2, 3)
+        );
+    }
+
+    #[test]
+    fn gram_defect_of_unitary_is_small() {
+        let unitary = haar_unitary(40, &mut SplitMix64::new(3));
+        assert!(max_abs(&gram_defect(&unitary)) < 1e-13);
+        let doubled = &unitary * Complex64::new(2.0, 0.0);
+        assert!((max_abs(&gram_defect(&doubled)) - 3.0).abs() < 1e-12);
+    }
 
     #[test]
     fn phases_wrap_into_range() {

@@ -1,8 +1,5 @@
 //! Checks of each layer kind's arguments, producing the layer's evaluated form and width.
 
-use nalgebra::DMatrix;
-use num_complex::Complex64;
-
 use super::LayerKind;
 use super::error::{CheckError, CheckWarning};
 use super::signature::{Bound, Signature};
@@ -245,9 +242,7 @@ pub fn default_unitary_tolerance(n: usize) -> f64 {
 
 /// Returns ‖U†U − I‖ in the Frobenius norm.
 pub fn unitarity_deviation(matrix: &CMatrix) -> f64 {
-    let n = matrix.ncols();
-    let product = matrix.adjoint() * matrix;
-    (product - DMatrix::<Complex64>::identity(n, n)).norm()
+    crate::linalg::gram_defect(matrix).norm()
 }
 
 /// Returns the unitary polar factor W·V† of the SVD U = W·Σ·V†, the unitary closest to the

@@ -137,9 +137,7 @@ pub fn validate(network: &Network, stage: Stage) -> Result<(), ValidationError> 
                         matrix.ncols()
                     ));
                 }
-                let identity = nalgebra::DMatrix::identity(width, width);
-                let deviation =
-                    crate::linalg::max_abs_diff(&(matrix.adjoint() * matrix), &identity);
+                let deviation = crate::linalg::max_abs(&crate::linalg::gram_defect(matrix));
                 // Written so that a NaN deviation fails too.
                 if deviation.is_nan() || deviation > UNITARY_TOLERANCE {
                     return fail(format!("matrix deviates from unitary by {deviation:e}"));
@@ -241,8 +239,7 @@ fn validate_quantum(
                     matrix.ncols()
                 ));
             }
-            let identity = nalgebra::DMatrix::identity(size, size);
-            let deviation = crate::linalg::max_abs_diff(&(matrix.adjoint() * matrix), &identity);
+            let deviation = crate::linalg::max_abs(&crate::linalg::gram_defect(matrix));
             if deviation.is_nan() || deviation > UNITARY_TOLERANCE {
                 return Err(format!("matrix deviates from unitary by {deviation:e}"));
             }
