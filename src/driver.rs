@@ -106,7 +106,7 @@ impl Compiler {
             diagnostics,
         };
 
-        log::debug!("parsing {name}");
+        log::info!("parsing {name}");
         let ast = match syntax::parse(text, file) {
             Ok(ast) => ast,
             Err(error) => return Err(fail(sources, vec![error.to_diagnostic()])),
@@ -246,7 +246,7 @@ pub fn decompose_module_observed(module: &Module, progress: &dyn Progress) -> Mo
         let kind = target.mesh;
         for op in &mut network.ops {
             if let OpKind::Unitary(matrix) = &op.kind {
-                log::debug!(
+                log::info!(
                     "decomposing the {}×{} unitary of layer `{}`",
                     matrix.nrows(),
                     matrix.ncols(),
@@ -318,7 +318,7 @@ pub fn synthesize_module_observed(module: &Module, progress: &dyn Progress) -> M
                     matrix,
                     qubits: operands,
                 } => {
-                    log::debug!(
+                    log::info!(
                         "synthesizing the {}-qubit unitary of layer `{}`",
                         operands.len(),
                         op.layer

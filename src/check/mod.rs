@@ -132,8 +132,8 @@ fn check_items(file: &ast::File, base_dir: &Path) -> Checked {
             checked.networks.push(network);
         }
     }
-    log::debug!(
-        "checked {} networks: {} errors, {} warnings",
+    log::info!(
+        "checked {} network(s): {} error(s), {} warning(s)",
         checked.networks.len(),
         checked.errors.len(),
         checked.warnings.len()

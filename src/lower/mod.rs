@@ -23,7 +23,7 @@ pub fn lower_network(network: &CheckedNetwork) -> Network {
     if network.target.is_quantum() {
         let qubits = quantum::register_size(network);
         let ops = quantum::lower_layers(network, qubits);
-        log::debug!(
+        log::info!(
             "lowered quantum network `{}` to {} operations on {qubits} qubits",
             network.name,
             ops.len()
@@ -85,7 +85,7 @@ pub fn lower_network(network: &CheckedNetwork) -> Network {
             span: network.output_span,
         });
     }
-    log::debug!(
+    log::info!(
         "lowered network `{}` to {} operations",
         network.name,
         ops.len()

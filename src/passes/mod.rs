@@ -80,7 +80,7 @@ fn run_passes(
         .filter(|network| network.target.is_quantum() == quantum)
     {
         for pass in passes.iter().filter(|pass| level.get() >= pass.min_level) {
-            log::debug!("running pass `{}` on network `{}`", pass.name, network.name);
+            log::info!("running pass `{}` on network `{}`", pass.name, network.name);
             for message in (pass.run)(network) {
                 notes.push(PassNote {
                     pass: pass.name,

@@ -37,7 +37,7 @@ impl Progress for Bar {
     fn begin(&self, step: &str, total: u64) {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
         let style = ProgressStyle::with_template(
-            "{msg:>12} [{bar:30}] {percent:>3}%  {elapsed}, about {eta} left",
+            "{msg:>12} [{bar:30}] {human_pos}/{human_len} ({percent}%)  {elapsed}, about {eta} left",
         )
         .expect("the template is valid")
         .progress_chars("=> ");
