@@ -337,6 +337,38 @@ fn report_with_stdout_emit_needs_directory() {
     );
 }
 
+#[test]
+fn output_directory_needs_emit() {
+    let directory = tempfile::tempdir().unwrap();
+    let target = directory.path().join("out");
+    let output = pnnc(&["build", MIXED, "--report", "-o", target.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--emit"), "{}", stderr(&output));
+    assert!(!target.exists());
+}
+
+#[test]
+fn output_directory_that_is_a_file() {
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("afile");
+    std::fs::write(&file, "kept").unwrap();
+    let output = pnnc(&[
+        "build",
+        DIGITS,
+        "--emit",
+        "ir",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("is not a directory"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "kept");
+}
+
 #[cfg(unix)]
 #[test]
 fn output_follows_symlinks_and_special_files() {

@@ -66,6 +66,9 @@ enum Command {
         file: PathBuf,
     },
     /// Compile a .pnn file and write the requested outputs.
+    #[command(
+        override_usage = "pnnc build [OPTIONS] <FILE> --emit <KIND[,KIND...]>\n       pnnc build [OPTIONS] <FILE> --report[=<FORMAT>] [--emit <KIND[,KIND...]> -o <DIR>]"
+    )]
     Build {
         /// The .pnn file.
         file: PathBuf,
@@ -81,9 +84,9 @@ enum Command {
         /// as JSON.
         #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "table", require_equals = true)]
         report: Option<ReportFormat>,
-        /// Output directory (created if missing). Without it, a single output file is
-        /// printed to stdout.
-        #[arg(short, long)]
+        /// Output directory (created if missing) for the --emit outputs. Without it, a
+        /// single output file is printed to stdout.
+        #[arg(short, long, requires = "emit")]
         output: Option<PathBuf>,
     },
     /// Compile a .pnn file and simulate the compiled network on inputs.

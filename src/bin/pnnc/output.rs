@@ -65,6 +65,12 @@ pub fn write_artifacts(directory: &Path, artifacts: &[Artifact]) -> anyhow::Resu
             );
         }
     }
+    if directory.exists() && !directory.is_dir() {
+        bail!(
+            "`{}` is not a directory; pass a directory to -o",
+            directory.display()
+        );
+    }
     fs::create_dir_all(directory)
         .with_context(|| format!("cannot create directory `{}`", directory.display()))?;
     let mut staged = Vec::new();
