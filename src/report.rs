@@ -40,8 +40,9 @@ pub struct NetworkReport {
     pub name: String,
     /// `photonic` or `quantum`.
     pub target: String,
-    /// Name of the two-qubit gate of a quantum basis (`cx` or `cz`), empty otherwise.
-    pub two_qubit_gate: String,
+    /// Name of the two-qubit gate of a quantum basis (`cx` or `cz`); `None` for photonic
+    /// networks and for bases without one (JSON `null`).
+    pub two_qubit_gate: Option<String>,
     pub counts: Counts,
 }
 
@@ -158,8 +159,7 @@ impl Report {
         let mut names: Vec<&str> = self
             .networks
             .iter()
-            .map(|n| n.two_qubit_gate.as_str())
-            .filter(|name| !name.is_empty())
+            .filter_map(|n| n.two_qubit_gate.as_deref())
             .collect();
         names.sort_unstable();
         names.dedup();
@@ -192,7 +192,7 @@ pub fn network_report(network: &Network) -> NetworkReport {
         Target::Photonic(photonic) => {
             photonic_counts(network, &mut counts);
             counts.insertion_loss_db = counts.mesh_depth as f64 * photonic.mzi_loss_db;
-            ("photonic", String::new())
+            ("photonic", None)
         }
         Target::Quantum(quantum) => {
             let whole = crate::simulate::quantum::network_circuit(network);
@@ -204,7 +204,7 @@ pub fn network_report(network: &Network) -> NetworkReport {
                 .iter()
                 .find(|name| matches!(**name, "cx" | "cz"))
                 .filter(|_| quantum.entangling)
-                .map_or(String::new(), |name| name.to_string());
+                .map(|name| name.to_string());
             ("quantum", entangler)
         }
     };

@@ -319,6 +319,10 @@ fn build_report_json() {
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["opt_level"], 0);
     assert_eq!(report["networks"][0]["name"], "optics");
+    assert_eq!(
+        report["networks"][0]["two_qubit_gate"],
+        serde_json::Value::Null
+    );
     assert_eq!(report["networks"][1]["two_qubit_gate"], "cz");
     assert_eq!(report["networks"][1]["counts"]["qubits"], 2);
     let total_mzis = report["total"]["mzis"].as_u64().unwrap();
