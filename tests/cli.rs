@@ -173,8 +173,8 @@ fn run_prints_rows_without_output_file() {
     assert_eq!(rows.len(), 2);
     // permute([2, 0, 1]) moves input mode 0 to output mode 1.
     let first: Vec<&str> = rows[0].split_whitespace().collect();
-    assert_eq!(first[0], "0e0+0e0j");
-    assert_eq!(first[1], "1e0+0e0j");
+    assert_eq!(first[0], "0+0j");
+    assert_eq!(first[1], "1+0j");
 }
 
 fn file_names(directory: &Path) -> Vec<String> {

@@ -323,7 +323,7 @@ fn printed_outputs_match_pnnc() {
     }
 }
 
-/// Parses a line of `pnnc run` output: cells like `1.5e-1` or `1.5e-1-2e0j` separated by
+/// Parses a line of `pnnc run` output: cells like `0.15`, `1.5e-5` or `0.15-2j` separated by
 /// spaces.
 fn parse_printed_row(line: &str) -> Vec<Complex64> {
     line.split(' ')
