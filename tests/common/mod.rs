@@ -27,7 +27,7 @@ pub fn python_with(modules: &[&str]) -> Option<PathBuf> {
             "`{}` cannot import {}: {}",
             python.display(),
             modules.join(", "),
-            String::from_utf8_lossy(&output.stderr).trim()
+            last_line(&String::from_utf8_lossy(&output.stderr))
         ),
         Err(error) => format!("cannot start `{}`: {error}", python.display()),
     };
@@ -41,6 +41,15 @@ pub fn python_with(modules: &[&str]) -> Option<PathBuf> {
         "skipping conformance test: {reason} (set PNN_PYTHON to a Python with these modules)"
     );
     None
+}
+
+/// Returns the last non-empty line of a Python traceback: the exception and its message.
+fn last_line(text: &str) -> &str {
+    text.lines()
+        .rev()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or("")
+        .trim()
 }
 
 /// Returns the path of the built `pnnc` binary.
