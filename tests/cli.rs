@@ -177,6 +177,34 @@ fn run_prints_rows_without_output_file() {
     assert_eq!(first[1], "1+0j");
 }
 
+#[test]
+fn progress_choices_keep_outputs() {
+    // Bars appear only for steps longer than a second, so these short runs draw none; the
+    // check is that every choice parses and leaves stdout and stderr alone.
+    let directory = tempfile::tempdir().unwrap();
+    let input = directory.path().join("one.csv");
+    std::fs::write(&input, "1, 0, 0\n").unwrap();
+    let plain = pnnc(&["run", VALID, "--input", input.to_str().unwrap()]);
+    for choice in ["auto", "always", "never"] {
+        let output = pnnc(&[
+            "run",
+            VALID,
+            "--input",
+            input.to_str().unwrap(),
+            "--progress",
+            choice,
+        ]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{choice}: {}",
+            stderr(&output)
+        );
+        assert_eq!(stdout(&output), stdout(&plain), "{choice}");
+        assert_eq!(stderr(&output), "", "{choice}");
+    }
+}
+
 fn file_names(directory: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(directory)
         .map(|entries| {

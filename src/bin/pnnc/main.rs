@@ -49,7 +49,7 @@ struct Cli {
     opt_level: u8,
 
     /// When to show progress bars on stderr for steps longer than about a second: `auto`
-    /// shows them when stderr is a terminal.
+    /// shows them when stderr is a terminal, `always` also in logs and pipes.
     #[arg(long, value_enum, default_value_t = ProgressChoice::Auto, global = true)]
     progress: ProgressChoice,
 
@@ -103,6 +103,7 @@ enum ColorChoice {
 #[derive(Clone, Copy, ValueEnum)]
 enum ProgressChoice {
     Auto,
+    Always,
     Never,
 }
 
@@ -170,8 +171,11 @@ fn main() -> ExitCode {
         }
     };
     let progress = match cli.progress {
-        ProgressChoice::Auto => std::io::stderr().is_terminal(),
-        ProgressChoice::Never => false,
+        ProgressChoice::Auto if std::io::stderr().is_terminal() => {
+            Some(progress::Drawing::Terminal)
+        }
+        ProgressChoice::Auto | ProgressChoice::Never => None,
+        ProgressChoice::Always => Some(progress::Drawing::Always),
     };
     let settings = Settings {
         color,
@@ -201,8 +205,8 @@ fn main() -> ExitCode {
 /// Settings shared by every command.
 struct Settings {
     color: bool,
-    /// Whether to draw progress bars.
-    progress: bool,
+    /// Where to draw progress bars, if anywhere.
+    progress: Option<progress::Drawing>,
     opt_level: OptLevel,
 }
 
@@ -210,7 +214,7 @@ impl Settings {
     /// The progress observer that the settings ask for, if any.
     fn progress(&self) -> Option<ProgressHandle> {
         self.progress
-            .then(|| ProgressHandle::new(progress::Bar::default()))
+            .map(|drawing| ProgressHandle::new(progress::Bar::new(drawing)))
     }
 }
 

@@ -4,17 +4,28 @@
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use console::Term;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pnn::progress::Progress;
 
 /// How long a step runs before its bar appears, so that quick steps draw nothing.
 const DELAY: Duration = Duration::from_secs(1);
 
+/// The destination of the bars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drawing {
+    /// Stderr when it is a terminal. indicatif draws nothing otherwise.
+    Terminal,
+    /// Stderr whatever it is, for logs and pipes that should keep the bars.
+    Always,
+}
+
 /// A [`Progress`] observer that draws one bar per step on stderr, once the step has run for
-/// [`DELAY`]. indicatif draws nothing when stderr is not a terminal.
-#[derive(Debug, Default)]
+/// [`DELAY`].
+#[derive(Debug)]
 pub struct Bar {
     step: Mutex<Option<Step>>,
+    drawing: Drawing,
 }
 
 #[derive(Debug)]
@@ -25,6 +36,20 @@ struct Step {
 }
 
 impl Bar {
+    pub fn new(drawing: Drawing) -> Bar {
+        Bar {
+            step: Mutex::new(None),
+            drawing,
+        }
+    }
+
+    fn draw_target(&self) -> ProgressDrawTarget {
+        match self.drawing {
+            Drawing::Terminal => ProgressDrawTarget::stderr(),
+            Drawing::Always => ProgressDrawTarget::term_like(Box::new(Term::stderr())),
+        }
+    }
+
     fn step(&self) -> MutexGuard<'_, Option<Step>> {
         // A panic while the lock is held leaves only a progress bar behind, never bad data.
         self.step
@@ -54,7 +79,7 @@ impl Progress for Bar {
         if let Some(step) = self.step().as_mut() {
             step.bar.inc(units);
             if !step.visible && step.started.elapsed() >= DELAY {
-                step.bar.set_draw_target(ProgressDrawTarget::stderr());
+                step.bar.set_draw_target(self.draw_target());
                 step.visible = true;
             }
         }
