@@ -127,3 +127,27 @@ proptest! {
         compile(&text);
     }
 }
+
+#[test]
+fn huge_linear_entries_compile_up_to_norm_overflow() {
+    let source = |entry: &str| {
+        format!(
+            "network huge {{
+                target photonic
+                input x: optical[2]
+                layer l = linear(x, [[{entry}, 2e300], [-1e300, {entry}]])
+                output l
+            }}"
+        )
+    };
+    // Entries whose squares overflow, with a finite Frobenius norm: they compile.
+    let compiled = Compiler::new(Options::default()).compile_source("huge.pnn", &source("1e308"));
+    assert!(compiled.is_ok(), "1e308 entries were rejected");
+    // A norm above the largest f64 is rejected with a diagnostic.
+    let Err(failure) =
+        Compiler::new(Options::default()).compile_source("huge.pnn", &source("1.7e308"))
+    else {
+        panic!("1.7e308 entries compiled");
+    };
+    assert!(failure.render(false).contains("E0014"));
+}

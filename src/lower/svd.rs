@@ -17,12 +17,27 @@ pub struct LinearParts {
     pub gain: Option<f64>,
 }
 
+/// Entry magnitude above which the SVD runs on the matrix scaled down by a power of two:
+/// the squares of larger entries overflow inside the SVD's inner products.
+const LARGE_ENTRY: f64 = 1e150;
+
 /// Splits an M×N matrix into two unitaries, attenuators and a gain.
 pub fn split_linear(matrix: &CMatrix) -> LinearParts {
     let n = matrix.ncols();
     let k = matrix.nrows().min(n);
-    let svd = crate::linalg::svd(matrix);
-    let sigma = &svd.singular_values;
+    let largest_entry = crate::linalg::max_abs(matrix);
+    // A power of two scales exactly, and matrices of usual size are not scaled at all.
+    let entry_scale = if largest_entry > LARGE_ENTRY && largest_entry.is_finite() {
+        2f64.powi(largest_entry.log2().floor() as i32)
+    } else {
+        1.0
+    };
+    let svd = crate::linalg::svd(&matrix.map(|z| z.unscale(entry_scale)));
+    let sigma: Vec<f64> = svd
+        .singular_values
+        .iter()
+        .map(|value| value * entry_scale)
+        .collect();
 
     let largest = sigma.iter().copied().fold(0.0, f64::max);
     let (scale, gain) = if largest > 1.0 {
@@ -94,6 +109,29 @@ mod tests {
             assert!(identity_error(&parts.v_adjoint) < 1e-13);
             assert!(parts.transmissions.iter().all(|t| (0.0..=1.0).contains(t)));
         }
+    }
+
+    #[test]
+    fn huge_entries_keep_finite_parts() {
+        // Entries whose squares overflow f64; the Frobenius norm, about 1e308, does not.
+        let matrix = DMatrix::from_row_slice(
+            2,
+            2,
+            &[
+                Complex64::new(1e300, 0.0),
+                Complex64::new(2e300, 0.0),
+                Complex64::new(-1e300, 0.0),
+                Complex64::new(1e308, 0.0),
+            ],
+        );
+        let parts = split_linear(&matrix);
+        let gain = parts.gain.expect("the largest singular value exceeds 1");
+        assert!((gain / 1e308 - 1.0).abs() < 1e-12, "gain {gain:e}");
+        let mut scaled = parts.clone();
+        scaled.gain = Some(1.0);
+        let rebuilt = compose(&scaled, 2) * Complex64::new(gain / 1e308, 0.0);
+        let expected = matrix.map(|z| z / 1e308);
+        assert!(max_abs_diff(&rebuilt, &expected) < 1e-12);
     }
 
     #[test]
