@@ -280,6 +280,33 @@ fn run_quantum_rejects_wrong_dimension() {
 }
 
 #[test]
+fn run_quantum_rejects_large_register() {
+    let directory = tempfile::tempdir().unwrap();
+    // 27 is the first width above the 26-qubit state-vector limit. A default input state of
+    // 2^40 or 2^63 amplitudes cannot be allocated, and 2^64 does not fit in `usize`.
+    for qubits in [27, 40, 63, 64] {
+        let path = directory.path().join(format!("q{qubits}.pnn"));
+        let source = format!(
+            "network wide {{\n    target quantum\n    input q: qubit[{qubits}]\n    \
+             layer c = circuit(q) {{ h q[0]; }}\n    output c\n}}\n"
+        );
+        std::fs::write(&path, source).unwrap();
+        let output = pnnc(&["run", path.to_str().unwrap()]);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{qubits} qubits: {}",
+            stderr(&output)
+        );
+        let expected = format!(
+            "the register has {qubits} qubits, more than the 26 that state-vector simulation handles"
+        );
+        assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+        assert_eq!(stdout(&output), "", "{qubits} qubits");
+    }
+}
+
+#[test]
 fn emit_kind_needs_matching_network() {
     let output = pnnc(&["build", BELL, "--emit", "sax"]);
     assert_eq!(output.status.code(), Some(2));

@@ -38,25 +38,8 @@ enum State {
 /// Runs a compiled quantum network on input states of its input qubits, one per row
 /// (2^m amplitudes each; they are normalized by the caller's data, not here).
 pub fn run(network: &Network, inputs: &CMatrix) -> Result<QuantumOutput, SimulateError> {
-    if !network.target.is_quantum() {
-        return Err(SimulateError::WrongFamily {
-            network: network.name.clone(),
-            quantum: false,
-        });
-    }
+    check_simulable(network)?;
     let mixed = network.output_is_mixed();
-    let limit = if mixed {
-        MAX_MIXED_QUBITS
-    } else {
-        MAX_PURE_QUBITS
-    };
-    if network.qubits > limit {
-        return Err(SimulateError::TooLarge {
-            qubits: network.qubits,
-            limit,
-            mixed,
-        });
-    }
     let dimension = 1usize << network.input.width;
     if inputs.ncols() != dimension {
         return Err(SimulateError::InputWidth {
@@ -93,6 +76,32 @@ pub fn run(network: &Network, inputs: &CMatrix) -> Result<QuantumOutput, Simulat
         states.push(state);
     }
     Ok(collect(states, measured))
+}
+
+/// Checks that `network` is quantum and that its register is within the simulation limits.
+/// Callers that build input states of 2^n amplitudes call it first, so that a register too
+/// large to simulate is rejected before anything is allocated.
+pub fn check_simulable(network: &Network) -> Result<(), SimulateError> {
+    if !network.target.is_quantum() {
+        return Err(SimulateError::WrongFamily {
+            network: network.name.clone(),
+            quantum: false,
+        });
+    }
+    let mixed = network.output_is_mixed();
+    let limit = if mixed {
+        MAX_MIXED_QUBITS
+    } else {
+        MAX_PURE_QUBITS
+    };
+    if network.qubits > limit {
+        return Err(SimulateError::TooLarge {
+            qubits: network.qubits,
+            limit,
+            mixed,
+        });
+    }
+    Ok(())
 }
 
 fn collect(states: Vec<State>, measured: bool) -> QuantumOutput {
