@@ -333,10 +333,15 @@ impl<'a> NetworkChecker<'a> {
                 return None;
             }
         }
-        let width = self.record(layers::positive_integer(
+        let (what, limit) = match ty {
+            "qubit" => ("a qubit input width", quantum::MAX_INPUT_QUBITS),
+            _ => ("an input width", u32::MAX as usize),
+        };
+        let width = self.record(layers::positive_integer_at_most(
             &self.evaluator(),
             &decl.width,
-            "an input width",
+            what,
+            limit,
         ))?;
         Some(Input {
             name: decl.name.name.clone(),
