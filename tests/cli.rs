@@ -307,6 +307,47 @@ fn run_quantum_rejects_large_register() {
 }
 
 #[test]
+fn run_quantum_rejects_unnormalized_states() {
+    let directory = tempfile::tempdir().unwrap();
+    let inputs = directory.path().join("inputs.csv");
+    let cases = [
+        (
+            "1,0,0,0\n1,1,0,0\n",
+            "input row 1 (counting from 0) has norm 1.4142135623730951",
+        ),
+        ("0,0,0,0\n", "input row 0 (counting from 0) is all zeros"),
+        (
+            "1.00001,0,0,0\n",
+            "input row 0 (counting from 0) has norm 1.00001",
+        ),
+    ];
+    for (rows, expected) in cases {
+        std::fs::write(&inputs, rows).unwrap();
+        let output = pnnc(&["run", BELL, "--input", inputs.to_str().unwrap()]);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{rows:?}: {}",
+            stderr(&output)
+        );
+        let message = stderr(&output);
+        assert!(message.contains("inputs.csv: "), "{message}");
+        assert!(message.contains(expected), "{message}");
+        assert_eq!(stdout(&output), "", "{rows:?}");
+    }
+}
+
+#[test]
+fn run_quantum_accepts_nearly_normalized_state() {
+    let directory = tempfile::tempdir().unwrap();
+    let inputs = directory.path().join("inputs.csv");
+    // 0.7071068 is 1/√2 rounded to 7 digits, as float32 data gives, so the norm is 1 + 3e-8.
+    std::fs::write(&inputs, "0.7071068,0,0,0.7071068\n").unwrap();
+    let output = pnnc(&["run", BELL, "--input", inputs.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
 fn emit_kind_needs_matching_network() {
     let output = pnnc(&["build", BELL, "--emit", "sax"]);
     assert_eq!(output.status.code(), Some(2));

@@ -26,8 +26,10 @@ pub fn run(args: &RunArgs, network: &Network) -> Result<(), Failure> {
             (zero, true)
         }
     };
-    let outputs =
-        quantum::run(network, &inputs).map_err(|error| Failure::Usage(error.to_string()))?;
+    let outputs = quantum::run(network, &inputs).map_err(|error| match &args.input {
+        Some(path) => Failure::Usage(format!("{}: {error}", path.display())),
+        None => Failure::Usage(error.to_string()),
+    })?;
 
     if let Some(path) = &args.targets {
         let array = read(path, "targets")?;
