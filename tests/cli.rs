@@ -308,6 +308,74 @@ fn run_quantum_rejects_wrong_dimension() {
 }
 
 #[test]
+fn run_quantum_rejects_large_register() {
+    let directory = tempfile::tempdir().unwrap();
+    // 27 is the first width above the 26-qubit state-vector limit. A default input state of
+    // 2^40 or 2^63 amplitudes cannot be allocated, and 2^64 does not fit in `usize`.
+    for qubits in [27, 40, 63, 64] {
+        let path = directory.path().join(format!("q{qubits}.pnn"));
+        let source = format!(
+            "network wide {{\n    target quantum\n    input q: qubit[{qubits}]\n    \
+             layer c = circuit(q) {{ h q[0]; }}\n    output c\n}}\n"
+        );
+        std::fs::write(&path, source).unwrap();
+        let output = pnnc(&["run", path.to_str().unwrap()]);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{qubits} qubits: {}",
+            stderr(&output)
+        );
+        let expected = format!(
+            "the register has {qubits} qubits, more than the 26 that state-vector simulation handles"
+        );
+        assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+        assert_eq!(stdout(&output), "", "{qubits} qubits");
+    }
+}
+
+#[test]
+fn run_quantum_rejects_unnormalized_states() {
+    let directory = tempfile::tempdir().unwrap();
+    let inputs = directory.path().join("inputs.csv");
+    let cases = [
+        (
+            "1,0,0,0\n1,1,0,0\n",
+            "input row 1 (counting from 0) has norm 1.4142135623730951",
+        ),
+        ("0,0,0,0\n", "input row 0 (counting from 0) is all zeros"),
+        (
+            "1.00001,0,0,0\n",
+            "input row 0 (counting from 0) has norm 1.00001",
+        ),
+    ];
+    for (rows, expected) in cases {
+        std::fs::write(&inputs, rows).unwrap();
+        let output = pnnc(&["run", BELL, "--input", inputs.to_str().unwrap()]);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{rows:?}: {}",
+            stderr(&output)
+        );
+        let message = stderr(&output);
+        assert!(message.contains("inputs.csv: "), "{message}");
+        assert!(message.contains(expected), "{message}");
+        assert_eq!(stdout(&output), "", "{rows:?}");
+    }
+}
+
+#[test]
+fn run_quantum_accepts_nearly_normalized_state() {
+    let directory = tempfile::tempdir().unwrap();
+    let inputs = directory.path().join("inputs.csv");
+    // 0.7071068 is 1/√2 rounded to 7 digits, as float32 data gives, so the norm is 1 + 3e-8.
+    std::fs::write(&inputs, "0.7071068,0,0,0.7071068\n").unwrap();
+    let output = pnnc(&["run", BELL, "--input", inputs.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
 fn emit_kind_needs_matching_network() {
     let output = pnnc(&["build", BELL, "--emit", "sax"]);
     assert_eq!(output.status.code(), Some(2));

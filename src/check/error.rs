@@ -183,6 +183,18 @@ pub enum CheckError {
     },
     /// `circuit(q, import = "bell.qasm") { h q[0]; }`: both a program and a gate block.
     BlockAndImport { import: Span, block: Span },
+    /// `layer c = circuit(m) { … }` or `output measure(m)` after `layer m = measure(q)`:
+    /// `measure` must be the last layer.
+    ReadsMeasurement {
+        /// The layer that reads the measurement, or `None` for `output measure(…)`.
+        reader: Option<String>,
+        /// The name of the `measure` layer.
+        measure: String,
+        /// The reference to the `measure` layer, or the `measure(…)` of the output.
+        span: Span,
+        /// The `measure(…)` call of the `measure` layer.
+        measure_span: Span,
+    },
 }
 
 /// A finding that does not stop compilation.
@@ -235,6 +247,7 @@ impl CheckError {
             CheckError::BasisCannotExpress { .. } => "E0019",
             CheckError::Import { errors, .. } => errors.first().map_or("E0021", Qasm2Error::code),
             CheckError::BlockAndImport { .. } => "E0012",
+            CheckError::ReadsMeasurement { .. } => "E0022",
         }
     }
 
@@ -497,8 +510,42 @@ impl CheckError {
             .with_label("the gates come from this program")
             .with_secondary(*block, "and from this gate block")
             .with_help("remove the gate block, or the `import` argument"),
+            CheckError::ReadsMeasurement {
+                reader,
+                measure,
+                span,
+                measure_span,
+            } => reads_measurement(reader.as_deref(), measure, *span, *measure_span),
         }
     }
+}
+
+/// Builds the diagnostic of [`CheckError::ReadsMeasurement`].
+fn reads_measurement(
+    reader: Option<&str>,
+    measure: &str,
+    span: Span,
+    measure_span: Span,
+) -> Diagnostic {
+    let (message, help) = match reader {
+        Some(layer) => (
+            format!("layer `{layer}` reads the `measure` layer `{measure}`"),
+            format!(
+                "`measure` must be the last layer: apply `{layer}` before measuring, or remove `{measure}`"
+            ),
+        ),
+        None => (
+            format!("the output measures the `measure` layer `{measure}` again"),
+            format!("`{measure}` already measures every qubit: write `output {measure}`"),
+        ),
+    };
+    Diagnostic::error("E0022", message, span)
+        .with_label(format!("`{measure}` is already measured"))
+        .with_secondary(
+            measure_span,
+            "measured here, so this must be the last layer",
+        )
+        .with_help(help)
 }
 
 impl CheckWarning {

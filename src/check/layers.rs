@@ -390,9 +390,18 @@ pub fn positive_integer(
     expr: &Expr,
     what: &str,
 ) -> Result<usize, CheckError> {
+    positive_integer_at_most(evaluator, expr, what, u32::MAX as usize)
+}
+
+/// Evaluates a width: an integer from 1 to `limit`.
+pub fn positive_integer_at_most(
+    evaluator: &Evaluator,
+    expr: &Expr,
+    what: &str,
+    limit: usize,
+) -> Result<usize, CheckError> {
     let value = evaluator.real(expr)?;
-    if value.fract() != 0.0 || value < 1.0 || value > u32::MAX as f64 {
-        let limit = u32::MAX;
+    if value.fract() != 0.0 || value < 1.0 || value > limit as f64 {
         let label = if value > limit as f64 && value.fract() == 0.0 {
             format!("above the limit {limit}")
         } else {

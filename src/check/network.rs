@@ -8,7 +8,7 @@ use super::layers::{self, LayerContext};
 use super::quantum;
 use super::target;
 use super::value::{Evaluator, Scope};
-use super::{CheckedLayer, CheckedNetwork};
+use super::{CheckedLayer, CheckedNetwork, LayerKind};
 use crate::ir::{Input, Target};
 use crate::source::Span;
 use crate::syntax::ast::{self, ExprKind, Ident, Statement};
@@ -69,6 +69,8 @@ struct Signal {
     span: Span,
     /// Name of the layer or input this layer reads; `None` for the input.
     source: Option<String>,
+    /// The call of the layer when it is a `measure` layer, which no layer may read.
+    measured_at: Option<Span>,
 }
 
 pub struct NetworkChecker<'a> {
@@ -121,6 +123,7 @@ impl<'a> NetworkChecker<'a> {
                     width: input.as_ref().map(|input| input.width),
                     span: decl.span,
                     source: None,
+                    measured_at: None,
                 },
             );
         }
@@ -330,10 +333,15 @@ impl<'a> NetworkChecker<'a> {
                 return None;
             }
         }
-        let width = self.record(layers::positive_integer(
+        let (what, limit) = match ty {
+            "qubit" => ("a qubit input width", quantum::MAX_INPUT_QUBITS),
+            _ => ("an input width", u32::MAX as usize),
+        };
+        let width = self.record(layers::positive_integer_at_most(
             &self.evaluator(),
             &decl.width,
-            "an input width",
+            what,
+            limit,
         ))?;
         Some(Input {
             name: decl.name.name.clone(),
@@ -353,6 +361,7 @@ impl<'a> NetworkChecker<'a> {
             width: None,
             span: decl.span,
             source,
+            measured_at: None,
         };
         let (signature, kinds) = if self.quantum {
             (
@@ -398,6 +407,14 @@ impl<'a> NetworkChecker<'a> {
             return (failed(None), None);
         };
         let source_signal = &signals[&source];
+        if let Some(measure_span) = source_signal.measured_at {
+            self.errors.push(CheckError::ReadsMeasurement {
+                reader: Some(decl.name.name.clone()),
+                measure: source.clone(),
+                span: source_expr.span,
+                measure_span,
+            });
+        }
         let width = source_signal.width;
         let context = LayerContext {
             kind: &decl.call.callee.name,
@@ -433,6 +450,7 @@ impl<'a> NetworkChecker<'a> {
                     width: output_width,
                     span: decl.span,
                     source: Some(source),
+                    measured_at: matches!(kind, LayerKind::Measure).then_some(decl.call.span),
                 },
                 Some(CheckedLayer {
                     name: decl.name.name.clone(),
@@ -516,8 +534,16 @@ impl<'a> NetworkChecker<'a> {
                 };
                 let bound = self.record(signature.bind(call))?;
                 let source = bound.get("input")?;
-                self.resolve(source, signals, later, decl.span)
-                    .map(|name| (name, wrap))
+                let name = self.resolve(source, signals, later, decl.span)?;
+                if let Some(measure_span) = signals[&name].measured_at {
+                    self.errors.push(CheckError::ReadsMeasurement {
+                        reader: None,
+                        measure: name.clone(),
+                        span: decl.value.span,
+                        measure_span,
+                    });
+                }
+                Some((name, wrap))
             }
             _ => {
                 let found = match &decl.value.kind {

@@ -21,6 +21,11 @@ use crate::syntax::ast::{Expr, ExprKind, GateStmt};
 /// 256 MiB): a Haar-random d × d unitary costs d² memory and O(d³) time.
 const MAX_DRAWN_ENTRIES: u128 = 1 << 24;
 
+/// Widest qubit register an `input q: qubit[N]` may declare (2^20). Lowering and the passes
+/// keep tables with an entry per qubit, so a width near `u32::MAX` would need tens of GiB.
+/// The limit leaves room to emit OpenQASM for circuits on many thousands of qubits.
+pub const MAX_INPUT_QUBITS: usize = 1 << 20;
+
 /// Layer kinds of quantum networks.
 pub const KINDS: [&str; 4] = ["unitary", "circuit", "perceptrons", "measure"];
 

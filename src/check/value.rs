@@ -126,7 +126,10 @@ impl Evaluator<'_> {
             }
         };
         check_finite(&value, expr.span)?;
-        Ok(value)
+        Ok(match value {
+            Value::Number(z) => Value::Number(without_negative_zero(z)),
+            other => other,
+        })
     }
 
     /// Evaluates an expression that must be a number.
@@ -359,6 +362,14 @@ fn check_finite(value: &Value, span: Span) -> Result<(), CheckError> {
     }
 }
 
+/// Replaces a negative zero part of `z` with positive zero. In IEEE 754 arithmetic
+/// `-0.0 + 0.0` is `+0.0`, and adding zero leaves every other value unchanged. Without this,
+/// `-1` would be `-1 - 0i`, and `sqrt`, `ln` and `arg` would take the branch below the
+/// negative real axis: `sqrt(-1)` would be `-1i` rather than `1i`.
+fn without_negative_zero(z: Complex64) -> Complex64 {
+    Complex64::new(z.re + 0.0, z.im + 0.0)
+}
+
 fn negate(value: Value, span: Span) -> Result<Value, CheckError> {
     Ok(match value {
         Value::Number(z) => Value::Number(-z),
@@ -441,4 +452,64 @@ fn binary(
         }
     };
     Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::f64::consts::PI;
+
+    use super::*;
+    use crate::source::FileId;
+    use crate::syntax::ast::Item;
+    use crate::syntax::parse;
+
+    /// Evaluates `text` as the value of a file-level `const`.
+    fn eval_number(text: &str) -> Complex64 {
+        let file =
+            parse(&format!("const c = {text}"), FileId(0)).expect("the test expression parses");
+        let Item::Const(constant) = &file.items[0] else {
+            panic!("the test file contains one `const`");
+        };
+        let scope = Scope::with_builtins();
+        let evaluator = Evaluator {
+            scope: &scope,
+            base_dir: Path::new("."),
+        };
+        match evaluator
+            .eval(&constant.value)
+            .expect("the test expression evaluates")
+        {
+            Value::Number(z) => z,
+            other => panic!("expected a number, found {}", other.describe()),
+        }
+    }
+
+    #[test]
+    fn sqrt_of_negative_is_positive_imaginary() {
+        assert_eq!(eval_number("sqrt(-1)"), Complex64::new(0.0, 1.0));
+        assert_eq!(eval_number("sqrt(-4)"), Complex64::new(0.0, 2.0));
+    }
+
+    #[test]
+    fn arg_of_negative_is_plus_pi() {
+        assert_eq!(eval_number("arg(-1)").re, PI);
+        assert_eq!(eval_number("arg(-1 + 0i)").re, PI);
+    }
+
+    #[test]
+    fn ln_of_negative_has_plus_pi_imaginary() {
+        assert_eq!(eval_number("ln(-1)"), Complex64::new(0.0, PI));
+    }
+
+    #[test]
+    fn negative_zero_products_lose_sign() {
+        assert_eq!(eval_number("arg(0 * -1)").re, 0.0);
+        assert_eq!(eval_number("sqrt(conj(-1))"), Complex64::new(0.0, 1.0));
+        assert!(eval_number("-0").re.is_sign_positive());
+    }
+
+    #[test]
+    fn negation_keeps_nonzero_parts() {
+        assert_eq!(eval_number("-(1 - 2i)"), Complex64::new(-1.0, 2.0));
+    }
 }

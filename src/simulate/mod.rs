@@ -42,6 +42,14 @@ pub enum SimulateError {
         limit: usize,
         mixed: bool,
     },
+    /// An input state whose norm differs from 1 by more than the tolerance, such as the row
+    /// `[1, 1, 0, 0]` or an all-zero row.
+    NotNormalized {
+        /// The row of the input batch, counted from 0.
+        row: usize,
+        norm: f64,
+        tolerance: f64,
+    },
 }
 
 impl fmt::Display for SimulateError {
@@ -92,11 +100,38 @@ impl fmt::Display for SimulateError {
                      emit OpenQASM and use a dedicated simulator"
                 )
             }
+            SimulateError::NotNormalized {
+                row,
+                norm,
+                tolerance,
+            } => not_normalized(f, *row, *norm, *tolerance),
         }
     }
 }
 
 impl std::error::Error for SimulateError {}
+
+/// Writes the message of [`SimulateError::NotNormalized`].
+fn not_normalized(
+    f: &mut fmt::Formatter<'_>,
+    row: usize,
+    norm: f64,
+    tolerance: f64,
+) -> fmt::Result {
+    if norm == 0.0 {
+        return write!(
+            f,
+            "input row {row} (counting from 0) is all zeros, which is not a quantum state; \
+             give a state of norm 1"
+        );
+    }
+    write!(
+        f,
+        "input row {row} (counting from 0) has norm {norm}, which differs from 1 by more than \
+         {tolerance:e}; divide each row by its norm, e.g. \
+         `x / numpy.linalg.norm(x, axis=-1, keepdims=True)`"
+    )
+}
 
 /// Selects a network by name, or the only one when `name` is `None`.
 pub fn select<'a>(

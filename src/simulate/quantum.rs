@@ -18,6 +18,11 @@ pub const MAX_PURE_QUBITS: usize = 26;
 /// conservatively.
 pub const MAX_MIXED_QUBITS: usize = 13;
 
+/// Largest deviation `|‖ψ‖ − 1|` of an input state's Euclidean norm from 1: the default
+/// unitarity tolerance `1e-6·N` of a `unitary` layer at N = 1. States normalized in float32
+/// pass, and a state that lacks a `1/√2` factor fails.
+pub const NORM_TOLERANCE: f64 = 1e-6;
+
 /// Outputs of a quantum network for a batch of input states.
 #[derive(Debug, Clone, PartialEq)]
 pub enum QuantumOutput {
@@ -36,27 +41,11 @@ enum State {
 }
 
 /// Runs a compiled quantum network on input states of its input qubits, one per row
-/// (2^m amplitudes each; they are normalized by the caller's data, not here).
+/// (2^m amplitudes each, of norm 1 within [`NORM_TOLERANCE`]; they are used as given, not
+/// renormalized).
 pub fn run(network: &Network, inputs: &CMatrix) -> Result<QuantumOutput, SimulateError> {
-    if !network.target.is_quantum() {
-        return Err(SimulateError::WrongFamily {
-            network: network.name.clone(),
-            quantum: false,
-        });
-    }
+    check_simulable(network)?;
     let mixed = network.output_is_mixed();
-    let limit = if mixed {
-        MAX_MIXED_QUBITS
-    } else {
-        MAX_PURE_QUBITS
-    };
-    if network.qubits > limit {
-        return Err(SimulateError::TooLarge {
-            qubits: network.qubits,
-            limit,
-            mixed,
-        });
-    }
     let dimension = 1usize << network.input.width;
     if inputs.ncols() != dimension {
         return Err(SimulateError::InputWidth {
@@ -65,6 +54,7 @@ pub fn run(network: &Network, inputs: &CMatrix) -> Result<QuantumOutput, Simulat
             unit: format!("amplitudes ({} qubits)", network.input.width),
         });
     }
+    check_normalized(inputs)?;
     let mut states = Vec::with_capacity(inputs.nrows());
     let mut measured = false;
     for row in inputs.row_iter() {
@@ -93,6 +83,47 @@ pub fn run(network: &Network, inputs: &CMatrix) -> Result<QuantumOutput, Simulat
         states.push(state);
     }
     Ok(collect(states, measured))
+}
+
+/// Checks that every row of `inputs` has norm 1 within [`NORM_TOLERANCE`].
+pub fn check_normalized(inputs: &CMatrix) -> Result<(), SimulateError> {
+    for (row, state) in inputs.row_iter().enumerate() {
+        let norm = state.norm();
+        if (norm - 1.0).abs() > NORM_TOLERANCE {
+            return Err(SimulateError::NotNormalized {
+                row,
+                norm,
+                tolerance: NORM_TOLERANCE,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks that `network` is quantum and that its register is within the simulation limits.
+/// Callers that build input states of 2^n amplitudes call it first, so that a register too
+/// large to simulate is rejected before anything is allocated.
+pub fn check_simulable(network: &Network) -> Result<(), SimulateError> {
+    if !network.target.is_quantum() {
+        return Err(SimulateError::WrongFamily {
+            network: network.name.clone(),
+            quantum: false,
+        });
+    }
+    let mixed = network.output_is_mixed();
+    let limit = if mixed {
+        MAX_MIXED_QUBITS
+    } else {
+        MAX_PURE_QUBITS
+    };
+    if network.qubits > limit {
+        return Err(SimulateError::TooLarge {
+            qubits: network.qubits,
+            limit,
+            mixed,
+        });
+    }
+    Ok(())
 }
 
 fn collect(states: Vec<State>, measured: bool) -> QuantumOutput {
@@ -309,4 +340,47 @@ pub fn network_unitary(network: &Network) -> CMatrix {
         }
     }
     unitary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(data: &[f64], columns: usize) -> CMatrix {
+        let complex: Vec<Complex64> = data.iter().map(|&x| Complex64::new(x, 0.0)).collect();
+        CMatrix::from_row_slice(data.len() / columns, columns, &complex)
+    }
+
+    #[test]
+    fn normalized_rows_pass() {
+        let half = std::f64::consts::FRAC_1_SQRT_2;
+        assert_eq!(check_normalized(&rows(&[1.0, 0.0, half, half], 2)), Ok(()));
+        assert_eq!(check_normalized(&rows(&[1.0 + 0.9e-6, 0.0], 2)), Ok(()));
+    }
+
+    #[test]
+    fn unnormalized_row_names_row_and_norm() {
+        let error = check_normalized(&rows(&[1.0, 0.0, 1.0, 1.0], 2)).unwrap_err();
+        let SimulateError::NotNormalized { row, norm, .. } = error else {
+            panic!("expected NotNormalized, found {error:?}");
+        };
+        assert_eq!(row, 1);
+        assert_eq!(norm, 2f64.sqrt());
+    }
+
+    #[test]
+    fn zero_row_rejected() {
+        let error = check_normalized(&rows(&[0.0, 0.0], 2)).unwrap_err();
+        assert!(
+            matches!(error, SimulateError::NotNormalized { row: 0, .. }),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("all zeros"), "{error}");
+    }
+
+    #[test]
+    fn deviation_above_tolerance_rejected() {
+        let error = check_normalized(&rows(&[1.0 + 1.1e-6, 0.0], 2));
+        assert!(error.is_err(), "{error:?}");
+    }
 }

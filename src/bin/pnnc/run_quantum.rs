@@ -11,7 +11,8 @@ use super::run::{RunArgs, accuracy, accuracy_line, as_batch, print_rows, read};
 use super::{Failure, output};
 
 pub fn run(args: &RunArgs, network: &Network) -> Result<(), Failure> {
-    let dimension = 1usize << network.input.width;
+    // The default input state has 2^n amplitudes, so the register size is checked first.
+    quantum::check_simulable(network).map_err(|error| Failure::Usage(error.to_string()))?;
     let (inputs, single) = match &args.input {
         Some(path) => {
             let array = read(path, "input")?;
@@ -19,13 +20,16 @@ pub fn run(args: &RunArgs, network: &Network) -> Result<(), Failure> {
                 .map_err(|message| Failure::Usage(format!("{}: {message}", path.display())))?
         }
         None => {
+            let dimension = 1usize << network.input.width;
             let mut zero = DMatrix::<Complex64>::zeros(1, dimension);
             zero[(0, 0)] = Complex64::new(1.0, 0.0);
             (zero, true)
         }
     };
-    let outputs =
-        quantum::run(network, &inputs).map_err(|error| Failure::Usage(error.to_string()))?;
+    let outputs = quantum::run(network, &inputs).map_err(|error| match &args.input {
+        Some(path) => Failure::Usage(format!("{}: {error}", path.display())),
+        None => Failure::Usage(error.to_string()),
+    })?;
 
     if let Some(path) = &args.targets {
         let array = read(path, "targets")?;
