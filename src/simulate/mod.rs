@@ -42,10 +42,12 @@ pub enum SimulateError {
         limit: usize,
         mixed: bool,
     },
-    /// An input state whose norm differs from 1 by more than the tolerance, such as the row
-    /// `[1, 1, 0, 0]` or an all-zero row.
+    /// An input or target state whose norm differs from 1 by more than the tolerance, such
+    /// as the row `[1, 1, 0, 0]` or an all-zero row.
     NotNormalized {
-        /// The row of the input batch, counted from 0.
+        /// `input` or `target`.
+        what: &'static str,
+        /// The row of the batch, counted from 0.
         row: usize,
         norm: f64,
         tolerance: f64,
@@ -101,10 +103,11 @@ impl fmt::Display for SimulateError {
                 )
             }
             SimulateError::NotNormalized {
+                what,
                 row,
                 norm,
                 tolerance,
-            } => not_normalized(f, *row, *norm, *tolerance),
+            } => not_normalized(f, what, *row, *norm, *tolerance),
         }
     }
 }
@@ -114,6 +117,7 @@ impl std::error::Error for SimulateError {}
 /// Writes the message of [`SimulateError::NotNormalized`].
 fn not_normalized(
     f: &mut fmt::Formatter<'_>,
+    what: &str,
     row: usize,
     norm: f64,
     tolerance: f64,
@@ -121,13 +125,13 @@ fn not_normalized(
     if norm == 0.0 {
         return write!(
             f,
-            "input row {row} (counting from 0) is all zeros, which is not a quantum state; \
+            "{what} row {row} (counting from 0) is all zeros, which is not a quantum state; \
              give a state of norm 1"
         );
     }
     write!(
         f,
-        "input row {row} (counting from 0) has norm {norm}, which differs from 1 by more than \
+        "{what} row {row} (counting from 0) has norm {norm}, which differs from 1 by more than \
          {tolerance:e}; divide each row by its norm, e.g. \
          `x / numpy.linalg.norm(x, axis=-1, keepdims=True)`"
     )

@@ -54,7 +54,7 @@ pub fn run(network: &Network, inputs: &CMatrix) -> Result<QuantumOutput, Simulat
             unit: format!("amplitudes ({} qubits)", network.input.width),
         });
     }
-    check_normalized(inputs)?;
+    check_normalized(inputs, "input")?;
     let mut states = Vec::with_capacity(inputs.nrows());
     let mut measured = false;
     for row in inputs.row_iter() {
@@ -85,12 +85,14 @@ pub fn run(network: &Network, inputs: &CMatrix) -> Result<QuantumOutput, Simulat
     Ok(collect(states, measured))
 }
 
-/// Checks that every row of `inputs` has norm 1 within [`NORM_TOLERANCE`].
-pub fn check_normalized(inputs: &CMatrix) -> Result<(), SimulateError> {
-    for (row, state) in inputs.row_iter().enumerate() {
+/// Checks that every row of `states` has norm 1 within [`NORM_TOLERANCE`]; `what` names
+/// the rows in the error (`input` or `target`).
+pub fn check_normalized(states: &CMatrix, what: &'static str) -> Result<(), SimulateError> {
+    for (row, state) in states.row_iter().enumerate() {
         let norm = state.norm();
         if (norm - 1.0).abs() > NORM_TOLERANCE {
             return Err(SimulateError::NotNormalized {
+                what,
                 row,
                 norm,
                 tolerance: NORM_TOLERANCE,
@@ -309,7 +311,7 @@ fn check_targets(targets: &CMatrix, rows: usize, dimension: usize) -> Result<(),
             found: format!("({}, {})", targets.nrows(), targets.ncols()),
         });
     }
-    Ok(())
+    check_normalized(targets, "target")
 }
 
 /// Returns the unitary of all circuits of a compiled quantum network over its whole register,
@@ -354,13 +356,19 @@ mod tests {
     #[test]
     fn normalized_rows_pass() {
         let half = std::f64::consts::FRAC_1_SQRT_2;
-        assert_eq!(check_normalized(&rows(&[1.0, 0.0, half, half], 2)), Ok(()));
-        assert_eq!(check_normalized(&rows(&[1.0 + 0.9e-6, 0.0], 2)), Ok(()));
+        assert_eq!(
+            check_normalized(&rows(&[1.0, 0.0, half, half], 2), "input"),
+            Ok(())
+        );
+        assert_eq!(
+            check_normalized(&rows(&[1.0 + 0.9e-6, 0.0], 2), "input"),
+            Ok(())
+        );
     }
 
     #[test]
     fn unnormalized_row_names_row_and_norm() {
-        let error = check_normalized(&rows(&[1.0, 0.0, 1.0, 1.0], 2)).unwrap_err();
+        let error = check_normalized(&rows(&[1.0, 0.0, 1.0, 1.0], 2), "input").unwrap_err();
         let SimulateError::NotNormalized { row, norm, .. } = error else {
             panic!("expected NotNormalized, found {error:?}");
         };
@@ -370,7 +378,7 @@ mod tests {
 
     #[test]
     fn zero_row_rejected() {
-        let error = check_normalized(&rows(&[0.0, 0.0], 2)).unwrap_err();
+        let error = check_normalized(&rows(&[0.0, 0.0], 2), "input").unwrap_err();
         assert!(
             matches!(error, SimulateError::NotNormalized { row: 0, .. }),
             "{error:?}"
@@ -379,8 +387,27 @@ mod tests {
     }
 
     #[test]
+    fn unnormalized_target_rejected() {
+        let outputs = QuantumOutput::States(rows(&[1.0, 0.0], 2));
+        let error = fidelity_cost(&outputs, &rows(&[2.0, 0.0], 2)).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                SimulateError::NotNormalized {
+                    what: "target",
+                    row: 0,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert!(error.to_string().starts_with("target row 0"), "{error}");
+        assert_eq!(fidelity_cost(&outputs, &rows(&[0.0, 1.0], 2)), Ok(0.0));
+    }
+
+    #[test]
     fn deviation_above_tolerance_rejected() {
-        let error = check_normalized(&rows(&[1.0 + 1.1e-6, 0.0], 2));
+        let error = check_normalized(&rows(&[1.0 + 1.1e-6, 0.0], 2), "input");
         assert!(error.is_err(), "{error:?}");
     }
 }
