@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::ast::*;
 use super::error::Qasm2Error;
+use super::parser::unsupported_version;
 use super::qelib1::{self, Builtin};
 use super::resolve::{self, Operand};
 use crate::ir::Gate;
@@ -39,14 +40,8 @@ pub struct ImportedGate {
 /// Expands a parsed program; returns every error found.
 pub fn expand(program: &Program) -> Result<Imported, Vec<Qasm2Error>> {
     let mut expander = Expander::default();
-    if let Some((version, span)) = &program.version
-        && version != "2.0"
-        && version != "2"
-    {
-        expander.errors.push(Qasm2Error::UnsupportedVersion {
-            version: version.clone(),
-            span: *span,
-        });
+    if let Some(error) = program.version.as_ref().and_then(unsupported_version) {
+        expander.errors.push(error);
     }
     for statement in &program.statements {
         if expander.operations > MAX_OPERATIONS {
