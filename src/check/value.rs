@@ -119,6 +119,7 @@ impl Evaluator<'_> {
             ExprKind::List(items) => self.list(items)?,
             ExprKind::Call(call) => self.call(call)?,
             ExprKind::Neg(operand) => negate(self.eval(operand)?, operand.span)?,
+            ExprKind::Chain(first, rest) => self.chain(first, rest)?,
             ExprKind::Binary(op, left, right) => {
                 let left_value = self.eval(left)?;
                 let right_value = self.eval(right)?;
@@ -148,6 +149,20 @@ impl Evaluator<'_> {
             });
         }
         Ok(z.re)
+    }
+
+    /// Evaluates `first op1 operand1 op2 operand2 …` from left to right, checking each
+    /// partial result as if the chain were nested binary operations.
+    fn chain(&self, first: &Expr, rest: &[(BinaryOp, Expr)]) -> Result<Value, CheckError> {
+        let mut value = self.eval(first)?;
+        let mut span = first.span;
+        for (op, operand) in rest {
+            let operand_value = self.eval(operand)?;
+            value = binary(*op, value, span, operand_value, operand.span)?;
+            span = span.to(operand.span);
+            check_finite(&value, span)?;
+        }
+        Ok(value)
     }
 
     fn list(&self, items: &[Expr]) -> Result<Value, CheckError> {

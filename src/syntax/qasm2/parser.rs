@@ -444,35 +444,36 @@ impl<'t> Parser<'t> {
         })
     }
 
-    /// Parses `term (('+' | '-') term)*`.
+    /// Parses `term (('+' | '-') term)*` into one flat chain, so that a sum of any length
+    /// adds one level to the tree.
     fn expr(&mut self) -> Result<Expr, Qasm2Error> {
-        let mut left = self.term()?;
+        let first = self.term()?;
+        let mut rest = Vec::new();
         loop {
             let op = if self.eat_symbol("+") {
                 BinaryOp::Add
             } else if self.eat_symbol("-") {
                 BinaryOp::Sub
             } else {
-                return Ok(left);
+                return Ok(chain(first, rest));
             };
-            let right = self.term()?;
-            left = binary(op, left, right);
+            rest.push((op, self.term()?));
         }
     }
 
-    /// Parses `unary (('*' | '/') unary)*`.
+    /// Parses `unary (('*' | '/') unary)*` into one flat chain.
     fn term(&mut self) -> Result<Expr, Qasm2Error> {
-        let mut left = self.unary()?;
+        let first = self.unary()?;
+        let mut rest = Vec::new();
         loop {
             let op = if self.eat_symbol("*") {
                 BinaryOp::Mul
             } else if self.eat_symbol("/") {
                 BinaryOp::Div
             } else {
-                return Ok(left);
+                return Ok(chain(first, rest));
             };
-            let right = self.unary()?;
-            left = binary(op, left, right);
+            rest.push((op, self.unary()?));
         }
     }
 
@@ -552,6 +553,17 @@ impl<'t> Parser<'t> {
         };
         self.advance();
         Ok(Expr { kind, span })
+    }
+}
+
+fn chain(first: Expr, rest: Vec<(BinaryOp, Expr)>) -> Expr {
+    let Some((_, last)) = rest.last() else {
+        return first;
+    };
+    let span = first.span.to(last.span);
+    Expr {
+        kind: ExprKind::Chain(Box::new(first), rest),
+        span,
     }
 }
 
