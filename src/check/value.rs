@@ -126,7 +126,7 @@ impl Evaluator<'_> {
                 binary(*op, left_value, left.span, right_value, right.span)?
             }
         };
-        check_finite(&value, expr.span)?;
+        check_finite(&value, expr.span, non_finite_help(&expr.kind))?;
         Ok(value)
     }
 
@@ -160,7 +160,7 @@ impl Evaluator<'_> {
             let operand_value = self.eval(operand)?;
             value = binary(*op, value, span, operand_value, operand.span)?;
             span = span.to(operand.span);
-            check_finite(&value, span)?;
+            check_finite(&value, span, ARITHMETIC_HELP)?;
         }
         Ok(value)
     }
@@ -311,6 +311,7 @@ fn array_to_value(array: Array, path: &str, span: Span) -> Result<Value, CheckEr
             location: format!("entry ({index_text}) of `{path}`"),
             value: format_complex(value),
             span,
+            help: "replace NaN and infinite entries with finite numbers",
         });
     }
     match array.shape.as_slice() {
@@ -350,7 +351,24 @@ pub fn type_mismatch(expected: &str, found: &Value, expr: &Expr) -> CheckError {
     }
 }
 
-fn check_finite(value: &Value, span: Span) -> Result<(), CheckError> {
+/// Help for a NaN or infinite result of arithmetic.
+const ARITHMETIC_HELP: &str =
+    "avoid division by zero and results beyond the range of a 64-bit float";
+
+/// Returns the help for a NaN or infinite value computed by an expression of this kind.
+fn non_finite_help(kind: &ExprKind) -> &'static str {
+    match kind {
+        ExprKind::Number(_) | ExprKind::Imaginary(_) => {
+            "write a number of magnitude below about 1.8e308, the largest 64-bit float"
+        }
+        ExprKind::Call(_) => {
+            "avoid logarithms of zero and results beyond the range of a 64-bit float"
+        }
+        _ => ARITHMETIC_HELP,
+    }
+}
+
+fn check_finite(value: &Value, span: Span, help: &'static str) -> Result<(), CheckError> {
     let bad = |z: &Complex64| !z.re.is_finite() || !z.im.is_finite();
     let found = match value {
         Value::Number(z) if bad(z) => Some(("the value".to_string(), *z)),
@@ -369,6 +387,7 @@ fn check_finite(value: &Value, span: Span) -> Result<(), CheckError> {
             location,
             value: format_complex(z),
             span,
+            help,
         }),
         None => Ok(()),
     }
