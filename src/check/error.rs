@@ -80,6 +80,9 @@ pub enum CheckError {
         location: String,
         value: String,
         span: Span,
+        /// How to avoid the value, which depends on where it comes from: a file, an
+        /// arithmetic operation, a function or a literal.
+        help: &'static str,
     },
     /// `target photonic(mesh = clements, size = 3)`: an option the target does not have.
     UnknownOption {
@@ -365,9 +368,10 @@ impl CheckError {
                 location,
                 value,
                 span,
+                help,
             } => Diagnostic::error(code, format!("{location} is `{value}`"), *span)
                 .with_label("not a finite number")
-                .with_help("replace NaN and infinite entries with finite numbers"),
+                .with_help(*help),
             CheckError::UnknownOption {
                 option,
                 context,

@@ -100,7 +100,7 @@ impl<'a> NetworkChecker<'a> {
         let statements = self.collect_statements();
         let target = statements.target.and_then(|decl| {
             let result = target::check_target(decl, &self.evaluator());
-            self.record(result)
+            self.record_all(result)
         });
         // Without a valid target, the input type decides which layer kinds apply.
         self.quantum = match &target {
@@ -207,6 +207,11 @@ impl<'a> NetworkChecker<'a> {
     /// Stores an error and returns `None`, or passes the value on.
     fn record<T>(&mut self, result: Result<T, CheckError>) -> Option<T> {
         result.map_err(|error| self.errors.push(error)).ok()
+    }
+
+    /// Stores every error and returns `None`, or passes the value on.
+    fn record_all<T>(&mut self, result: Result<T, Vec<CheckError>>) -> Option<T> {
+        result.map_err(|errors| self.errors.extend(errors)).ok()
     }
 
     fn collect_statements(&mut self) -> Statements<'a> {
@@ -433,7 +438,8 @@ impl<'a> NetworkChecker<'a> {
             quantum::check_layer(&context, &evaluator, &mut self.warnings).and_then(|checked| {
                 match target {
                     Some(Target::Quantum(quantum_target)) => {
-                        quantum::check_basis(&checked.0, quantum_target, decl.span)?;
+                        quantum::check_basis(&checked.0, quantum_target, decl.span)
+                            .map_err(|error| vec![error])?;
                         Ok(checked)
                     }
                     _ => Ok(checked),
@@ -441,8 +447,9 @@ impl<'a> NetworkChecker<'a> {
             })
         } else {
             layers::check_layer(&context, &evaluator, &mut self.warnings)
+                .map_err(|error| vec![error])
         };
-        match self.record(result) {
+        match self.record_all(result) {
             // After an error upstream the layer is checked but not kept.
             Some(_) if width.is_none() => (failed(Some(source)), None),
             Some((kind, output_width)) => (

@@ -67,19 +67,20 @@ pub struct CheckedGate {
     pub span: Span,
 }
 
-/// Checks a quantum layer; returns its evaluated form and output width in qubits.
+/// Checks a quantum layer and returns its evaluated form and output width in qubits. A
+/// `circuit` gate block returns an error for each invalid gate statement.
 pub fn check_layer(
     layer: &LayerContext,
     evaluator: &Evaluator,
     warnings: &mut Vec<CheckWarning>,
-) -> Result<(LayerKind, Option<usize>), CheckError> {
+) -> Result<(LayerKind, Option<usize>), Vec<CheckError>> {
     match layer.kind {
-        "unitary" => unitary(layer, evaluator, warnings),
+        "unitary" => unitary(layer, evaluator, warnings).map_err(|error| vec![error]),
         "circuit" => {
             let gates = circuit(layer, evaluator, warnings)?;
             Ok((LayerKind::Circuit(gates), layer.width))
         }
-        "perceptrons" => perceptrons(layer, evaluator, warnings),
+        "perceptrons" => perceptrons(layer, evaluator, warnings).map_err(|error| vec![error]),
         "measure" => Ok((LayerKind::Measure, layer.width)),
         other => unreachable!("`{other}` has a signature but no check"),
     }
@@ -185,36 +186,47 @@ fn repeated_qubit(index: usize, position: usize, span: Span) -> CheckError {
     }
 }
 
-/// Checks the gate statements of a `circuit` layer, or the program it imports.
+/// Checks the gate statements of a `circuit` layer, or the program it imports. Returns the
+/// first error of each invalid gate statement.
 fn circuit(
     layer: &LayerContext,
     evaluator: &Evaluator,
     warnings: &mut Vec<CheckWarning>,
-) -> Result<Vec<CheckedGate>, CheckError> {
+) -> Result<Vec<CheckedGate>, Vec<CheckError>> {
     if let Some(path) = layer.bound.get("import") {
         if let Some(body) = layer.body {
             let block = match (body.first(), body.last()) {
                 (Some(first), Some(last)) => first.span.to(last.span),
                 _ => layer.call.span,
             };
-            return Err(CheckError::BlockAndImport {
+            return Err(vec![CheckError::BlockAndImport {
                 import: path.span,
                 block,
-            });
+            }]);
         }
-        return import::circuit(layer, evaluator, path, warnings);
+        return import::circuit(layer, evaluator, path, warnings).map_err(|error| vec![error]);
     }
     let Some(body) = layer.body else {
-        return Err(CheckError::MissingArgument {
+        return Err(vec![CheckError::MissingArgument {
             call: "circuit".into(),
             argument: "{ … } gate block` or `import",
             span: layer.call.span,
             usage: "circuit(q) { h q[0]; cx q[0], q[1]; }",
-        });
+        }]);
     };
-    body.iter()
-        .map(|statement| gate(layer, evaluator, statement))
-        .collect()
+    let mut gates = Vec::with_capacity(body.len());
+    let mut errors = Vec::new();
+    for statement in body {
+        match gate(layer, evaluator, statement) {
+            Ok(checked) => gates.push(checked),
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() {
+        Ok(gates)
+    } else {
+        Err(errors)
+    }
 }
 
 fn gate(

@@ -3,7 +3,7 @@
 use super::error::CheckError;
 use super::value::Evaluator;
 use crate::ir::{Layout, MeshKind, PhotonicTarget, QuantumTarget, Target};
-use crate::syntax::ast::{ExprKind, TargetDecl};
+use crate::syntax::ast::{Argument, ExprKind, TargetDecl};
 use crate::synthesize::basis::Basis;
 
 /// Target kinds pnn compiles for.
@@ -24,21 +24,24 @@ const PHOTONIC_OPTIONS: [&str; 4] = ["mesh", "layout", "mzi_loss_db", "rank_tole
 const LAYOUTS: [&str; 2] = ["compact", "fixed"];
 const MESHES: [&str; 2] = ["clements", "reck"];
 
-pub fn check_target(decl: &TargetDecl, evaluator: &Evaluator) -> Result<Target, CheckError> {
+/// Checks a target statement and returns the target, or an error for each invalid option.
+pub fn check_target(decl: &TargetDecl, evaluator: &Evaluator) -> Result<Target, Vec<CheckError>> {
     match decl.kind.name.as_str() {
         "photonic" => photonic(decl, evaluator).map(Target::Photonic),
         "quantum" => quantum(decl).map(Target::Quantum),
-        other => Err(CheckError::UnknownName {
+        other => Err(vec![CheckError::UnknownName {
             name: other.to_string(),
             expected: "target",
             span: decl.kind.span,
             candidates: TARGETS.iter().map(|t| t.to_string()).collect(),
-        }),
+        }]),
     }
 }
 
-/// Reports an option given twice, e.g. `target photonic(mesh = reck, mesh = clements)`.
-fn reject_repeated_options(decl: &TargetDecl) -> Result<(), CheckError> {
+/// Reports each option given again, e.g. the second `mesh` of
+/// `target photonic(mesh = reck, mesh = clements)`.
+fn repeated_options(decl: &TargetDecl) -> Vec<CheckError> {
+    let mut errors = Vec::new();
     for (index, option) in decl.options.iter().enumerate() {
         let Some(name) = &option.name else { continue };
         let repeated = decl.options[..index].iter().any(|earlier| {
@@ -48,88 +51,115 @@ fn reject_repeated_options(decl: &TargetDecl) -> Result<(), CheckError> {
                 .is_some_and(|earlier| earlier.name == name.name)
         });
         if repeated {
-            return Err(CheckError::UnexpectedArgument {
+            errors.push(CheckError::UnexpectedArgument {
                 call: format!("target {}", decl.kind.name),
                 span: option.span,
                 usage: "give each option once",
             });
         }
     }
-    Ok(())
+    errors
 }
 
-fn photonic(decl: &TargetDecl, evaluator: &Evaluator) -> Result<PhotonicTarget, CheckError> {
-    reject_repeated_options(decl)?;
-    let mut target = PhotonicTarget {
+/// Applies each option in turn, so that an invalid option does not hide the errors of the
+/// options after it.
+fn apply_options<T>(
+    decl: &TargetDecl,
+    mut target: T,
+    mut apply: impl FnMut(&mut T, &Argument) -> Result<(), CheckError>,
+) -> Result<T, Vec<CheckError>> {
+    let mut errors = repeated_options(decl);
+    for option in &decl.options {
+        if let Err(error) = apply(&mut target, option) {
+            errors.push(error);
+        }
+    }
+    if errors.is_empty() {
+        Ok(target)
+    } else {
+        Err(errors)
+    }
+}
+
+fn photonic(decl: &TargetDecl, evaluator: &Evaluator) -> Result<PhotonicTarget, Vec<CheckError>> {
+    let target = PhotonicTarget {
         mesh: MeshKind::Clements,
         layout: Layout::Compact,
         mzi_loss_db: DEFAULT_MZI_LOSS_DB,
         rank_tolerance: 0.0,
         span: decl.span,
     };
-    for option in &decl.options {
-        let Some(name) = &option.name else {
-            return Err(CheckError::TypeMismatch {
-                expected: "a named option such as `mesh = clements`".into(),
-                found: "a positional argument".into(),
-                span: option.span,
-            });
-        };
-        match name.name.as_str() {
-            "mesh" => {
-                target.mesh = match symbol(&option.value.kind) {
-                    Some("clements") => MeshKind::Clements,
-                    Some("reck") => MeshKind::Reck,
-                    _ => {
-                        return Err(CheckError::InvalidChoice {
-                            option: "mesh".into(),
-                            found: written_value(&option.value.kind),
-                            span: option.value.span,
-                            valid: MESHES.to_vec(),
-                        });
-                    }
+    apply_options(decl, target, |target, option| {
+        photonic_option(target, option, evaluator)
+    })
+}
+
+fn photonic_option(
+    target: &mut PhotonicTarget,
+    option: &Argument,
+    evaluator: &Evaluator,
+) -> Result<(), CheckError> {
+    let Some(name) = &option.name else {
+        return Err(CheckError::TypeMismatch {
+            expected: "a named option such as `mesh = clements`".into(),
+            found: "a positional argument".into(),
+            span: option.span,
+        });
+    };
+    match name.name.as_str() {
+        "mesh" => {
+            target.mesh = match symbol(&option.value.kind) {
+                Some("clements") => MeshKind::Clements,
+                Some("reck") => MeshKind::Reck,
+                _ => {
+                    return Err(CheckError::InvalidChoice {
+                        option: "mesh".into(),
+                        found: written_value(&option.value.kind),
+                        span: option.value.span,
+                        valid: MESHES.to_vec(),
+                    });
                 }
             }
-            "layout" => {
-                target.layout = match symbol(&option.value.kind) {
-                    Some("compact") => Layout::Compact,
-                    Some("fixed") => Layout::Fixed,
-                    _ => {
-                        return Err(CheckError::InvalidChoice {
-                            option: "layout".into(),
-                            found: written_value(&option.value.kind),
-                            span: option.value.span,
-                            valid: LAYOUTS.to_vec(),
-                        });
-                    }
+        }
+        "layout" => {
+            target.layout = match symbol(&option.value.kind) {
+                Some("compact") => Layout::Compact,
+                Some("fixed") => Layout::Fixed,
+                _ => {
+                    return Err(CheckError::InvalidChoice {
+                        option: "layout".into(),
+                        found: written_value(&option.value.kind),
+                        span: option.value.span,
+                        valid: LAYOUTS.to_vec(),
+                    });
                 }
             }
-            "mzi_loss_db" => {
-                target.mzi_loss_db = non_negative(evaluator, &option.value, "mzi_loss_db", "0.1")?
-            }
-            "rank_tolerance" => {
-                let value = non_negative(evaluator, &option.value, "rank_tolerance", "1e-6")?;
-                if value >= 1.0 {
-                    return Err(CheckError::InvalidValue {
+        }
+        "mzi_loss_db" => {
+            target.mzi_loss_db = non_negative(evaluator, &option.value, "mzi_loss_db", "0.1")?
+        }
+        "rank_tolerance" => {
+            let value = non_negative(evaluator, &option.value, "rank_tolerance", "1e-6")?;
+            if value >= 1.0 {
+                return Err(CheckError::InvalidValue {
                         message: format!("`rank_tolerance` must be below 1, found {value}"),
                         label: "would drop every singular value".into(),
                         span: option.value.span,
                         help: "give a fraction of the largest singular value, e.g. `rank_tolerance = 1e-6`".into(),
                     });
-                }
-                target.rank_tolerance = value;
             }
-            other => {
-                return Err(CheckError::UnknownOption {
-                    option: other.to_string(),
-                    context: "`target photonic`".into(),
-                    span: name.span,
-                    valid: PHOTONIC_OPTIONS.to_vec(),
-                });
-            }
+            target.rank_tolerance = value;
+        }
+        other => {
+            return Err(CheckError::UnknownOption {
+                option: other.to_string(),
+                context: "`target photonic`".into(),
+                span: name.span,
+                valid: PHOTONIC_OPTIONS.to_vec(),
+            });
         }
     }
-    Ok(target)
+    Ok(())
 }
 
 /// Insertion loss of one MZI, in dB, when the target does not set `mzi_loss_db`: an estimate
@@ -154,70 +184,73 @@ fn non_negative(
     Ok(value)
 }
 
-fn quantum(decl: &TargetDecl) -> Result<QuantumTarget, CheckError> {
-    reject_repeated_options(decl)?;
-    let mut chosen = (Basis::U3Cx, true, "[u3, cx]".to_string());
-    for option in &decl.options {
-        let Some(name) = &option.name else {
-            return Err(CheckError::TypeMismatch {
-                expected: "a named option such as `basis = [u3, cx]`".into(),
-                found: "a positional argument".into(),
-                span: option.span,
-            });
-        };
-        if name.name != "basis" {
-            return Err(CheckError::UnknownOption {
-                option: name.name.clone(),
-                context: "`target quantum`".into(),
-                span: name.span,
-                valid: QUANTUM_OPTIONS.to_vec(),
-            });
-        }
-        let invalid = |found: String| CheckError::InvalidChoice {
-            option: "basis".into(),
-            found,
-            span: option.value.span,
-            valid: vec![
-                "[u3, cx]",
-                "[rz, sx, x, cx]",
-                "[u3, cz]",
-                "[u3]",
-                "[rz, sx, x]",
-            ],
-        };
-        let ExprKind::List(items) = &option.value.kind else {
-            return Err(invalid(written_value(&option.value.kind)));
-        };
-        let mut names = Vec::new();
-        for item in items {
-            match symbol(&item.kind) {
-                // `u` is the OpenQASM 3 name of `u3`.
-                Some("u") => names.push("u3"),
-                Some(name) => names.push(name),
-                None => return Err(invalid("…".to_string())),
-            }
-        }
-        let text = format!("[{}]", names.join(", "));
-        let mut sorted = names.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        let matched = BASES.iter().find(|(set, ..)| {
-            let mut set = set.to_vec();
-            set.sort_unstable();
-            set == sorted
-        });
-        match matched {
-            Some((_, basis, entangling)) => chosen = (*basis, *entangling, text),
-            None => return Err(invalid(text)),
-        }
-    }
-    let (basis, entangling, basis_text) = chosen;
+fn quantum(decl: &TargetDecl) -> Result<QuantumTarget, Vec<CheckError>> {
+    let chosen = (Basis::U3Cx, true, "[u3, cx]".to_string());
+    let (basis, entangling, basis_text) = apply_options(decl, chosen, quantum_option)?;
     Ok(QuantumTarget {
         basis,
         entangling,
         basis_text,
         span: decl.span,
     })
+}
+
+/// Checks the `basis` option of a quantum target and stores the basis, whether it
+/// entangles, and its names as written.
+fn quantum_option(chosen: &mut (Basis, bool, String), option: &Argument) -> Result<(), CheckError> {
+    let Some(name) = &option.name else {
+        return Err(CheckError::TypeMismatch {
+            expected: "a named option such as `basis = [u3, cx]`".into(),
+            found: "a positional argument".into(),
+            span: option.span,
+        });
+    };
+    if name.name != "basis" {
+        return Err(CheckError::UnknownOption {
+            option: name.name.clone(),
+            context: "`target quantum`".into(),
+            span: name.span,
+            valid: QUANTUM_OPTIONS.to_vec(),
+        });
+    }
+    let invalid = |found: String| CheckError::InvalidChoice {
+        option: "basis".into(),
+        found,
+        span: option.value.span,
+        valid: vec![
+            "[u3, cx]",
+            "[rz, sx, x, cx]",
+            "[u3, cz]",
+            "[u3]",
+            "[rz, sx, x]",
+        ],
+    };
+    let ExprKind::List(items) = &option.value.kind else {
+        return Err(invalid(written_value(&option.value.kind)));
+    };
+    let mut names = Vec::new();
+    for item in items {
+        match symbol(&item.kind) {
+            // `u` is the OpenQASM 3 name of `u3`.
+            Some("u") => names.push("u3"),
+            Some(name) => names.push(name),
+            None => return Err(invalid("…".to_string())),
+        }
+    }
+    let text = format!("[{}]", names.join(", "));
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let matched = BASES.iter().find(|(set, ..)| {
+        let mut set = set.to_vec();
+        set.sort_unstable();
+        set == sorted
+    });
+    match matched {
+        Some((_, basis, entangling)) => *chosen = (*basis, *entangling, text),
+        None => return Err(invalid(text)),
+    }
+    Ok(())
 }
 
 /// Returns an option value as written, for messages: a name, a quoted string, a number.

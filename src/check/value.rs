@@ -119,13 +119,14 @@ impl Evaluator<'_> {
             ExprKind::List(items) => self.list(items)?,
             ExprKind::Call(call) => self.call(call)?,
             ExprKind::Neg(operand) => negate(self.eval(operand)?, operand.span)?,
+            ExprKind::Chain(first, rest) => self.chain(first, rest)?,
             ExprKind::Binary(op, left, right) => {
                 let left_value = self.eval(left)?;
                 let right_value = self.eval(right)?;
                 binary(*op, left_value, left.span, right_value, right.span)?
             }
         };
-        check_finite(&value, expr.span)?;
+        check_finite(&value, expr.span, non_finite_help(&expr.kind))?;
         Ok(match value {
             Value::Number(z) => Value::Number(without_negative_zero(z)),
             other => other,
@@ -151,6 +152,20 @@ impl Evaluator<'_> {
             });
         }
         Ok(z.re)
+    }
+
+    /// Evaluates `first op1 operand1 op2 operand2 …` from left to right, checking each
+    /// partial result as if the chain were nested binary operations.
+    fn chain(&self, first: &Expr, rest: &[(BinaryOp, Expr)]) -> Result<Value, CheckError> {
+        let mut value = self.eval(first)?;
+        let mut span = first.span;
+        for (op, operand) in rest {
+            let operand_value = self.eval(operand)?;
+            value = binary(*op, value, span, operand_value, operand.span)?;
+            span = span.to(operand.span);
+            check_finite(&value, span, ARITHMETIC_HELP)?;
+        }
+        Ok(value)
     }
 
     fn list(&self, items: &[Expr]) -> Result<Value, CheckError> {
@@ -299,6 +314,7 @@ fn array_to_value(array: Array, path: &str, span: Span) -> Result<Value, CheckEr
             location: format!("entry ({index_text}) of `{path}`"),
             value: format_complex(value),
             span,
+            help: "replace NaN and infinite entries with finite numbers",
         });
     }
     match array.shape.as_slice() {
@@ -338,7 +354,24 @@ pub fn type_mismatch(expected: &str, found: &Value, expr: &Expr) -> CheckError {
     }
 }
 
-fn check_finite(value: &Value, span: Span) -> Result<(), CheckError> {
+/// Help for a NaN or infinite result of arithmetic.
+const ARITHMETIC_HELP: &str =
+    "avoid division by zero and results beyond the range of a 64-bit float";
+
+/// Returns the help for a NaN or infinite value computed by an expression of this kind.
+fn non_finite_help(kind: &ExprKind) -> &'static str {
+    match kind {
+        ExprKind::Number(_) | ExprKind::Imaginary(_) => {
+            "write a number of magnitude below about 1.8e308, the largest 64-bit float"
+        }
+        ExprKind::Call(_) => {
+            "avoid logarithms of zero and results beyond the range of a 64-bit float"
+        }
+        _ => ARITHMETIC_HELP,
+    }
+}
+
+fn check_finite(value: &Value, span: Span, help: &'static str) -> Result<(), CheckError> {
     let bad = |z: &Complex64| !z.re.is_finite() || !z.im.is_finite();
     let found = match value {
         Value::Number(z) if bad(z) => Some(("the value".to_string(), *z)),
@@ -357,6 +390,7 @@ fn check_finite(value: &Value, span: Span) -> Result<(), CheckError> {
             location,
             value: format_complex(z),
             span,
+            help,
         }),
         None => Ok(()),
     }

@@ -141,7 +141,11 @@ pub enum ExprKind {
     Call(Call),
     /// `-x`
     Neg(Box<Expr>),
-    /// `a + b`, `a * b`, …
+    /// `a + b - c`, `a * b / c`: a run of `+ -` or of `* /` operators, evaluated left to
+    /// right. The run is stored flat, so a sum of many terms adds one level to the tree.
+    Chain(Box<Expr>, Vec<(BinaryOp, Expr)>),
+    /// `a ^ b`, the only operator stored as a binary node (a chain of `^` is
+    /// right-associative, so `2^3^2` is `2^(3^2)`).
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
 }
 

@@ -16,8 +16,18 @@ pub struct SyntaxError {
     /// The text found there, or `end of file`.
     pub found: String,
     /// Set when the input nests deeper than the parser allows, instead of breaking the
-    /// grammar; the value is the limit.
-    pub too_deep: Option<usize>,
+    /// grammar.
+    pub too_deep: Option<Nesting>,
+}
+
+/// A nesting limit that the input exceeds, with the limit in levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nesting {
+    /// Brackets `(`, `[` and `{` inside each other. The span is the first bracket too deep.
+    Brackets(usize),
+    /// Signs, `^`, calls, lists and runs of `+ -` or `* /` inside each other. The span is
+    /// the smallest expression too deep.
+    Expression(usize),
 }
 
 impl SyntaxError {
@@ -50,27 +60,19 @@ impl SyntaxError {
         }
     }
 
-    /// Reports nesting beyond `limit` levels at a span.
-    pub(crate) fn too_deep(span: Span, limit: usize) -> Self {
+    /// Reports nesting beyond a limit at a span.
+    pub(crate) fn too_deep(span: Span, nesting: Nesting) -> Self {
         SyntaxError {
             span,
             expected: Vec::new(),
             found: String::new(),
-            too_deep: Some(limit),
+            too_deep: Some(nesting),
         }
     }
 
     pub fn to_diagnostic(&self) -> Diagnostic {
-        if let Some(limit) = self.too_deep {
-            return Diagnostic::error(
-                "E0001",
-                format!("expression nested more than {limit} levels deep"),
-                self.span,
-            )
-            .with_label(format!("level {} starts here", limit + 1))
-            .with_help(
-                "split the expression with `const` definitions, or load large data with `load(…)`",
-            );
+        if let Some(nesting) = self.too_deep {
+            return too_deep_diagnostic(nesting, self.span);
         }
         let expected = join_alternatives(&self.expected);
         Diagnostic::error(
@@ -112,6 +114,24 @@ fn visible(text: &str) -> String {
             }
         })
         .collect()
+}
+
+fn too_deep_diagnostic(nesting: Nesting, span: Span) -> Diagnostic {
+    let (message, label) = match nesting {
+        Nesting::Brackets(limit) => (
+            format!("brackets nested more than {limit} levels deep"),
+            format!("level {} starts here", limit + 1),
+        ),
+        Nesting::Expression(limit) => (
+            format!("expression nested more than {limit} levels deep"),
+            format!("this expression is {} levels deep", limit + 1),
+        ),
+    };
+    Diagnostic::error("E0001", message, span)
+        .with_label(label)
+        .with_help(
+            "split the expression with `const` definitions, or load large data with `load(…)`",
+        )
 }
 
 fn join_alternatives(items: &[String]) -> String {

@@ -5,5 +5,5 @@ mod error;
 mod parser;
 pub mod qasm2;
 
-pub use error::SyntaxError;
+pub use error::{Nesting, SyntaxError};
 pub use parser::parse;

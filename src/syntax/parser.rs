@@ -1,35 +1,28 @@
 //! Parsing: pest grammar (`grammar/pnn.pest`) to the AST.
 
-use std::sync::LazyLock;
+use std::cell::Cell;
+use std::collections::VecDeque;
 
 use pest::Parser;
 use pest::iterators::Pair;
-use pest::pratt_parser::{Assoc, Op, PrattParser};
 
 use super::ast::*;
-use super::error::SyntaxError;
+use super::error::{Nesting, SyntaxError};
 use crate::source::{FileId, Span};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/pnn.pest"]
 pub(crate) struct PnnParser;
 
-/// Operator precedence, lowest first: `+ -`, then `* /`, then unary minus, then `^`
-/// (right-associative, so `-2^2` is `-(2^2)` and `2^3^2` is `2^(3^2)`).
-static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
-    PrattParser::new()
-        .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
-        .op(Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left))
-        .op(Op::prefix(Rule::neg) | Op::prefix(Rule::pos))
-        .op(Op::infix(Rule::pow, Assoc::Right))
-});
-
 /// Parses a whole file; `file` is the id its spans refer to.
 pub fn parse(source: &str, file: FileId) -> Result<File, SyntaxError> {
     check_bracket_depth(source, file)?;
     let mut pairs = PnnParser::parse(Rule::file, source)
         .map_err(|error| SyntaxError::from_pest(error, source, file))?;
-    let builder = Builder { file };
+    let builder = Builder {
+        file,
+        too_deep: Cell::new(None),
+    };
     let root = pairs
         .next()
         .expect("the file rule always produces one pair");
@@ -37,16 +30,22 @@ pub fn parse(source: &str, file: FileId) -> Result<File, SyntaxError> {
         .filter(|pair| pair.as_rule() != Rule::EOI)
         .map(|pair| builder.item(pair))
         .collect();
-    let file = File { items };
-    check_expression_depth(&file)?;
-    Ok(file)
+    if let Some(span) = builder.too_deep.get() {
+        return Err(SyntaxError::too_deep(
+            span,
+            Nesting::Expression(MAX_EXPRESSION_DEPTH),
+        ));
+    }
+    Ok(File { items })
 }
 
 /// Deepest bracket nesting the parser accepts; the grammar and the AST builder recurse once
 /// per level, so deeper input could overflow the stack.
 const MAX_BRACKET_DEPTH: usize = 256;
 
-/// Deepest expression tree the checker evaluates (a flat sum of N terms is N levels deep).
+/// Deepest expression tree the parser builds, because the checker evaluates the tree
+/// recursively. Signs, `^`, calls, lists and each run of `+ -` or `* /` add one level, so a
+/// sum of any number of terms is one level.
 const MAX_EXPRESSION_DEPTH: usize = 1000;
 
 /// Rejects bracket nesting deeper than [`MAX_BRACKET_DEPTH`], skipping strings and comments.
@@ -79,7 +78,7 @@ fn check_bracket_depth(source: &str, file: FileId) -> Result<(), SyntaxError> {
                 if depth > MAX_BRACKET_DEPTH {
                     return Err(SyntaxError::too_deep(
                         Span::new(file, i..i + 1),
-                        MAX_BRACKET_DEPTH,
+                        Nesting::Brackets(MAX_BRACKET_DEPTH),
                     ));
                 }
             }
@@ -89,66 +88,6 @@ fn check_bracket_depth(source: &str, file: FileId) -> Result<(), SyntaxError> {
         i += 1;
     }
     Ok(())
-}
-
-/// Rejects expression trees deeper than [`MAX_EXPRESSION_DEPTH`], which the recursive
-/// evaluator could not handle; walks the tree with an explicit stack.
-fn check_expression_depth(file: &File) -> Result<(), SyntaxError> {
-    let mut roots: Vec<&Expr> = Vec::new();
-    for item in &file.items {
-        match item {
-            Item::Const(decl) => roots.push(&decl.value),
-            Item::Network(network) => {
-                for statement in &network.statements {
-                    statement_expressions(statement, &mut roots);
-                }
-            }
-        }
-    }
-    let mut stack: Vec<(&Expr, usize)> = roots.into_iter().map(|expr| (expr, 1)).collect();
-    while let Some((expr, depth)) = stack.pop() {
-        if depth > MAX_EXPRESSION_DEPTH {
-            return Err(SyntaxError::too_deep(expr.span, MAX_EXPRESSION_DEPTH));
-        }
-        match &expr.kind {
-            ExprKind::List(items) => stack.extend(items.iter().map(|item| (item, depth + 1))),
-            ExprKind::Call(call) => stack.extend(
-                call.args
-                    .iter()
-                    .map(|argument| (&argument.value, depth + 1)),
-            ),
-            ExprKind::Neg(operand) => stack.push((operand, depth + 1)),
-            ExprKind::Binary(_, left, right) => {
-                stack.push((left, depth + 1));
-                stack.push((right, depth + 1));
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-fn statement_expressions<'a>(statement: &'a Statement, roots: &mut Vec<&'a Expr>) {
-    let arguments = |args: &'a [Argument], roots: &mut Vec<&'a Expr>| {
-        roots.extend(args.iter().map(|argument| &argument.value))
-    };
-    match statement {
-        Statement::Target(decl) => arguments(&decl.options, roots),
-        Statement::Input(decl) => roots.push(&decl.width),
-        Statement::Layer(decl) => {
-            arguments(&decl.call.args, roots);
-            for gate in decl.body.iter().flatten() {
-                roots.extend(&gate.params);
-                roots.extend(
-                    gate.operands
-                        .iter()
-                        .filter_map(|operand| operand.index.as_ref()),
-                );
-            }
-        }
-        Statement::Output(decl) => roots.push(&decl.value),
-        Statement::Const(decl) => roots.push(&decl.value),
-    }
 }
 
 /// Returns a pair's children without the named punctuation rules, which exist only to make
@@ -169,7 +108,19 @@ fn children(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
 
 struct Builder {
     file: FileId,
+    /// The first expression found deeper than [`MAX_EXPRESSION_DEPTH`]. The builder puts a
+    /// placeholder in its place, so that no deeper tree is ever built.
+    too_deep: Cell<Option<Span>>,
 }
+
+/// An expression under construction and the number of levels of its tree.
+struct Node {
+    expr: Expr,
+    height: usize,
+}
+
+/// The children of an `expr` pair: signs, operands and operators in source order.
+type Tokens<'i> = VecDeque<Pair<'i, Rule>>;
 
 impl Builder {
     fn span(&self, pair: &Pair<Rule>) -> Span {
@@ -295,77 +246,216 @@ impl Builder {
     }
 
     fn call(&self, pair: Pair<Rule>) -> Call {
+        self.call_node(pair).0
+    }
+
+    /// Builds a call and returns it with the height of its deepest argument.
+    fn call_node(&self, pair: Pair<Rule>) -> (Call, usize) {
         let span = self.span(&pair);
         let mut inner = children(pair);
         let callee = self.ident(inner.next().unwrap());
-        let args = self.arguments(inner.next().unwrap());
-        Call { callee, args, span }
+        let (args, height) = self.arguments_node(inner.next().unwrap());
+        (Call { callee, args, span }, height)
     }
 
     fn arguments(&self, pair: Pair<Rule>) -> Vec<Argument> {
-        children(pair)
+        self.arguments_node(pair).0
+    }
+
+    /// Builds an argument list and returns it with the height of its deepest value.
+    fn arguments_node(&self, pair: Pair<Rule>) -> (Vec<Argument>, usize) {
+        let mut height = 0;
+        let arguments = children(pair)
             .map(|argument| {
                 let span = self.span(&argument);
                 let mut inner = children(argument).collect::<Vec<_>>();
-                let value = self.expr(inner.pop().unwrap());
+                let value = self.expr_node(inner.pop().unwrap());
+                height = height.max(value.height);
                 let name = inner.pop().map(|name| self.ident(name));
-                Argument { name, value, span }
-            })
-            .collect()
-    }
-
-    fn expr(&self, pair: Pair<Rule>) -> Expr {
-        debug_assert_eq!(pair.as_rule(), Rule::expr);
-        PRATT
-            .map_primary(|primary| self.primary(primary))
-            .map_prefix(|op, operand| {
-                let span = self.span(&op).to(operand.span);
-                match op.as_rule() {
-                    Rule::neg => Expr {
-                        kind: ExprKind::Neg(Box::new(operand)),
-                        span,
-                    },
-                    _ => Expr { span, ..operand },
-                }
-            })
-            .map_infix(|left, op, right| {
-                let op = match op.as_rule() {
-                    Rule::add => BinaryOp::Add,
-                    Rule::sub => BinaryOp::Sub,
-                    Rule::mul => BinaryOp::Mul,
-                    Rule::div => BinaryOp::Div,
-                    Rule::pow => BinaryOp::Pow,
-                    rule => unreachable!("{rule:?} is not an infix operator"),
-                };
-                let span = left.span.to(right.span);
-                Expr {
-                    kind: ExprKind::Binary(op, Box::new(left), Box::new(right)),
+                Argument {
+                    name,
+                    value: value.expr,
                     span,
                 }
             })
-            .parse(children(pair))
+            .collect();
+        (arguments, height)
     }
 
-    fn primary(&self, pair: Pair<Rule>) -> Expr {
+    fn expr(&self, pair: Pair<Rule>) -> Expr {
+        self.expr_node(pair).expr
+    }
+
+    /// Builds an expression without recursion over its operators: only parentheses, calls
+    /// and lists recurse, and the bracket limit bounds those.
+    fn expr_node(&self, pair: Pair<Rule>) -> Node {
+        debug_assert_eq!(pair.as_rule(), Rule::expr);
+        let mut tokens: Tokens = children(pair).collect();
+        self.sum(&mut tokens)
+    }
+
+    /// Builds `product (('+' | '-') product)*`, the lowest precedence level.
+    fn sum(&self, tokens: &mut Tokens) -> Node {
+        let first = self.product(tokens);
+        let mut rest = Vec::new();
+        while let Some(op) = next_operator(tokens, &[Rule::add, Rule::sub]) {
+            rest.push((op, self.product(tokens)));
+        }
+        self.chain(first, rest)
+    }
+
+    /// Builds `power (('*' | '/') power)*`.
+    fn product(&self, tokens: &mut Tokens) -> Node {
+        let first = self.power(tokens);
+        let mut rest = Vec::new();
+        while let Some(op) = next_operator(tokens, &[Rule::mul, Rule::div]) {
+            rest.push((op, self.power(tokens)));
+        }
+        self.chain(first, rest)
+    }
+
+    fn chain(&self, first: Node, rest: Vec<(BinaryOp, Node)>) -> Node {
+        let Some((_, last)) = rest.last() else {
+            return first;
+        };
+        let span = first.expr.span.to(last.expr.span);
+        let deepest = rest.iter().map(|(_, operand)| operand.height);
+        let height = 1 + deepest.fold(first.height, usize::max);
+        let rest = rest
+            .into_iter()
+            .map(|(op, operand)| (op, operand.expr))
+            .collect();
+        let kind = ExprKind::Chain(Box::new(first.expr), rest);
+        self.limit(Node {
+            expr: Expr { kind, span },
+            height,
+        })
+    }
+
+    /// Builds `sign* primary ('^' sign* primary)*`. A sign binds more loosely than `^` on its
+    /// right and `^` is right-associative, so `-2^2` is `-(2^2)` and `2^3^2` is `2^(3^2)`.
+    fn power(&self, tokens: &mut Tokens) -> Node {
+        let mut levels = Vec::new();
+        loop {
+            let mut signs = Vec::new();
+            while matches!(
+                tokens.front().map(Pair::as_rule),
+                Some(Rule::neg | Rule::pos)
+            ) {
+                signs.extend(tokens.pop_front());
+            }
+            let base = tokens
+                .pop_front()
+                .expect("the grammar puts an operand after every operator and sign");
+            levels.push((signs, self.primary(base)));
+            if next_operator(tokens, &[Rule::pow]).is_none() {
+                break;
+            }
+        }
+        let (signs, base) = levels.pop().expect("the loop pushes at least one level");
+        let mut node = self.signed(signs, base);
+        while let Some((signs, base)) = levels.pop() {
+            let span = base.expr.span.to(node.expr.span);
+            let height = 1 + base.height.max(node.height);
+            let kind = ExprKind::Binary(BinaryOp::Pow, Box::new(base.expr), Box::new(node.expr));
+            node = self.limit(Node {
+                expr: Expr { kind, span },
+                height,
+            });
+            node = self.signed(signs, node);
+        }
+        node
+    }
+
+    /// Applies the signs before an operand, innermost first. A `+` only widens the span.
+    fn signed(&self, signs: Vec<Pair<Rule>>, operand: Node) -> Node {
+        let mut node = operand;
+        for sign in signs.iter().rev() {
+            let span = self.span(sign).to(node.expr.span);
+            node = match sign.as_rule() {
+                Rule::neg => self.limit(Node {
+                    expr: Expr {
+                        kind: ExprKind::Neg(Box::new(node.expr)),
+                        span,
+                    },
+                    height: node.height + 1,
+                }),
+                _ => Node {
+                    expr: Expr { span, ..node.expr },
+                    height: node.height,
+                },
+            };
+        }
+        node
+    }
+
+    /// Replaces a node deeper than [`MAX_EXPRESSION_DEPTH`] with a placeholder and records
+    /// the first such node, which `parse` reports.
+    fn limit(&self, node: Node) -> Node {
+        if node.height <= MAX_EXPRESSION_DEPTH {
+            return node;
+        }
+        let span = node.expr.span;
+        if self.too_deep.get().is_none() {
+            self.too_deep.set(Some(span));
+        }
+        Node {
+            expr: Expr {
+                kind: ExprKind::Number(0.0),
+                span,
+            },
+            height: 1,
+        }
+    }
+
+    fn primary(&self, pair: Pair<Rule>) -> Node {
         let span = self.span(&pair);
-        let kind = match pair.as_rule() {
-            Rule::number => ExprKind::Number(parse_number(pair.as_str())),
+        let (kind, height) = match pair.as_rule() {
+            Rule::number => (ExprKind::Number(parse_number(pair.as_str())), 1),
             Rule::imaginary => {
                 let number = children(pair).next().unwrap();
-                ExprKind::Imaginary(parse_number(number.as_str()))
+                (ExprKind::Imaginary(parse_number(number.as_str())), 1)
             }
             Rule::string => {
                 let inner = children(pair).next().unwrap();
-                ExprKind::String(unescape(inner.as_str()))
+                (ExprKind::String(unescape(inner.as_str())), 1)
             }
-            Rule::ident => ExprKind::Name(pair.as_str().to_string()),
-            Rule::call => ExprKind::Call(self.call(pair)),
-            Rule::list => ExprKind::List(children(pair).map(|item| self.expr(item)).collect()),
-            Rule::expr => return self.expr(pair),
+            Rule::ident => (ExprKind::Name(pair.as_str().to_string()), 1),
+            Rule::call => {
+                let (call, height) = self.call_node(pair);
+                (ExprKind::Call(call), height + 1)
+            }
+            Rule::list => {
+                let items: Vec<Node> = children(pair).map(|item| self.expr_node(item)).collect();
+                let height = 1 + items.iter().map(|item| item.height).max().unwrap_or(0);
+                let items = items.into_iter().map(|item| item.expr).collect();
+                (ExprKind::List(items), height)
+            }
+            Rule::expr => return self.expr_node(pair),
             rule => unreachable!("grammar produced {rule:?} as a primary"),
         };
-        Expr { kind, span }
+        self.limit(Node {
+            expr: Expr { kind, span },
+            height,
+        })
     }
+}
+
+/// Takes the next token if it is one of the operators `rules`.
+fn next_operator(tokens: &mut Tokens, rules: &[Rule]) -> Option<BinaryOp> {
+    let rule = tokens.front()?.as_rule();
+    if !rules.contains(&rule) {
+        return None;
+    }
+    tokens.pop_front();
+    Some(match rule {
+        Rule::add => BinaryOp::Add,
+        Rule::sub => BinaryOp::Sub,
+        Rule::mul => BinaryOp::Mul,
+        Rule::div => BinaryOp::Div,
+        Rule::pow => BinaryOp::Pow,
+        rule => unreachable!("{rule:?} is not an infix operator"),
+    })
 }
 
 /// Parses a number token; the grammar admits only decimal digits, so this cannot fail, but
@@ -427,18 +517,22 @@ mod tests {
         let Item::Const(z) = &file.items[0] else {
             panic!()
         };
-        let ExprKind::Binary(BinaryOp::Sub, left, right) = &z.value.kind else {
+        let ExprKind::Chain(left, rest) = &z.value.kind else {
             panic!("expected a subtraction, got {:?}", z.value.kind)
         };
         assert_eq!(left.kind, ExprKind::Number(1.0));
+        let [(BinaryOp::Sub, right)] = rest.as_slice() else {
+            panic!("expected one subtraction, got {rest:?}")
+        };
         assert_eq!(right.kind, ExprKind::Imaginary(0.5));
 
         let Item::Const(w) = &file.items[1] else {
             panic!()
         };
-        let ExprKind::Binary(BinaryOp::Mul, left, _) = &w.value.kind else {
+        let ExprKind::Chain(left, rest) = &w.value.kind else {
             panic!("expected a product, got {:?}", w.value.kind)
         };
+        assert!(matches!(rest.as_slice(), [(BinaryOp::Mul, _)]));
         let ExprKind::Neg(inner) = &left.kind else {
             panic!("expected negation")
         };
@@ -476,6 +570,89 @@ mod tests {
         assert_eq!(body.len(), 3);
         assert_eq!(body[2].params.len(), 1);
         assert_eq!(body[1].operands.len(), 2);
+    }
+
+    /// Returns the value of the first `const` of a file.
+    fn const_value(file: &File) -> &Expr {
+        let Some(Item::Const(decl)) = file.items.first() else {
+            panic!("expected a const first")
+        };
+        &decl.value
+    }
+
+    #[test]
+    fn operator_runs_are_flat() {
+        let file = parse_ok("const c = 1 + 2 * 3 * 4 - 5 / 6");
+        let ExprKind::Chain(first, rest) = &const_value(&file).kind else {
+            panic!("expected a chain")
+        };
+        assert_eq!(first.kind, ExprKind::Number(1.0));
+        let ops: Vec<BinaryOp> = rest.iter().map(|(op, _)| *op).collect();
+        assert_eq!(ops, [BinaryOp::Add, BinaryOp::Sub]);
+        let ExprKind::Chain(_, product) = &rest[0].1.kind else {
+            panic!(
+                "expected `2 * 3 * 4` as one chain, got {:?}",
+                rest[0].1.kind
+            )
+        };
+        assert_eq!(product.len(), 2);
+        assert!(matches!(rest[1].1.kind, ExprKind::Chain(_, _)));
+    }
+
+    #[test]
+    fn power_is_right_associative() {
+        let file = parse_ok("const c = 2 ^ -3 ^ 4");
+        let ExprKind::Binary(BinaryOp::Pow, base, exponent) = &const_value(&file).kind else {
+            panic!("expected a power")
+        };
+        assert_eq!(base.kind, ExprKind::Number(2.0));
+        let ExprKind::Neg(inner) = &exponent.kind else {
+            panic!("expected `-(3 ^ 4)`, got {:?}", exponent.kind)
+        };
+        assert!(matches!(inner.kind, ExprKind::Binary(BinaryOp::Pow, _, _)));
+    }
+
+    #[test]
+    fn long_flat_sum_parses() {
+        let terms = 300_000;
+        let source = format!("const c = {}", vec!["1"; terms].join(" + "));
+        let file = parse_ok(&source);
+        let ExprKind::Chain(_, rest) = &const_value(&file).kind else {
+            panic!("expected a chain")
+        };
+        assert_eq!(rest.len(), terms - 1);
+    }
+
+    #[test]
+    fn sign_run_at_limit_parses() {
+        let source = format!("const c = {}1", "-".repeat(MAX_EXPRESSION_DEPTH - 1));
+        parse_ok(&source);
+    }
+
+    #[test]
+    fn sign_run_beyond_limit_is_rejected() {
+        for operator in ["-", "2 ^ "] {
+            let source = format!("const c = {}1", operator.repeat(200_000));
+            let error = parse(&source, FileId(0)).unwrap_err();
+            assert_eq!(
+                error.too_deep,
+                Some(Nesting::Expression(MAX_EXPRESSION_DEPTH)),
+                "{operator}"
+            );
+        }
+    }
+
+    #[test]
+    fn nesting_across_parentheses_is_counted() {
+        // 112 parentheses, within the bracket limit, each with nine signs: 1008 levels.
+        let levels = 112;
+        let opening = format!("{}(", "-".repeat(9)).repeat(levels);
+        let source = format!("const c = {opening}1{}", ")".repeat(levels));
+        let error = parse(&source, FileId(0)).unwrap_err();
+        assert_eq!(
+            error.too_deep,
+            Some(Nesting::Expression(MAX_EXPRESSION_DEPTH))
+        );
     }
 
     #[test]

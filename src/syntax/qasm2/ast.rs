@@ -114,7 +114,10 @@ pub enum ExprKind {
     Parameter(String),
     /// `-x`
     Neg(Box<Expr>),
-    /// `a + b`, `a ^ b`, …
+    /// `a + b - c`, `a * b / c`: a run of `+ -` or of `* /` operators, evaluated left to
+    /// right. The run is stored flat, so a sum of many terms adds one level to the tree.
+    Chain(Box<Expr>, Vec<(BinaryOp, Expr)>),
+    /// `a ^ b`, the only operator stored as a binary node.
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `sin(x)`, `sqrt(x)`, …
     Call(Function, Box<Expr>),

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::ast::*;
 use super::error::Qasm2Error;
+use super::parser::unsupported_version;
 use super::qelib1::{self, Builtin};
 use super::resolve::{self, Operand};
 use crate::ir::Gate;
@@ -39,14 +40,8 @@ pub struct ImportedGate {
 /// Expands a parsed program; returns every error found.
 pub fn expand(program: &Program) -> Result<Imported, Vec<Qasm2Error>> {
     let mut expander = Expander::default();
-    if let Some((version, span)) = &program.version
-        && version != "2.0"
-        && version != "2"
-    {
-        expander.errors.push(Qasm2Error::UnsupportedVersion {
-            version: version.clone(),
-            span: *span,
-        });
+    if let Some(error) = program.version.as_ref().and_then(unsupported_version) {
+        expander.errors.push(error);
     }
     for statement in &program.statements {
         if expander.operations > MAX_OPERATIONS {
@@ -634,6 +629,12 @@ fn check_parameter_names(expr: &Expr, params: &[Ident], errors: &mut Vec<Qasm2Er
         ExprKind::Neg(operand) | ExprKind::Call(_, operand) => {
             check_parameter_names(operand, params, errors)
         }
+        ExprKind::Chain(first, rest) => {
+            check_parameter_names(first, params, errors);
+            for (_, operand) in rest {
+                check_parameter_names(operand, params, errors);
+            }
+        }
         ExprKind::Binary(_, left, right) => {
             check_parameter_names(left, params, errors);
             check_parameter_names(right, params, errors);
@@ -655,16 +656,11 @@ fn evaluate(expr: &Expr, params: &[Ident], values: &[f64]) -> Result<f64, Qasm2E
         }
         ExprKind::Neg(operand) => -evaluate(operand, params, values)?,
         ExprKind::Call(function, operand) => function.apply(evaluate(operand, params, values)?),
+        ExprKind::Chain(first, rest) => evaluate_chain(first, rest, params, values)?,
         ExprKind::Binary(op, left, right) => {
             let left = evaluate(left, params, values)?;
             let right = evaluate(right, params, values)?;
-            match op {
-                BinaryOp::Add => left + right,
-                BinaryOp::Sub => left - right,
-                BinaryOp::Mul => left * right,
-                BinaryOp::Div => left / right,
-                BinaryOp::Pow => left.powf(right),
-            }
+            apply(*op, left, right)
         }
     };
     if !value.is_finite() {
@@ -675,4 +671,38 @@ fn evaluate(expr: &Expr, params: &[Ident], values: &[f64]) -> Result<f64, Qasm2E
         });
     }
     Ok(value)
+}
+
+/// Evaluates `first op1 operand1 op2 operand2 …` from left to right, checking each partial
+/// result as if the chain were nested binary operations.
+fn evaluate_chain(
+    first: &Expr,
+    rest: &[(BinaryOp, Expr)],
+    params: &[Ident],
+    values: &[f64],
+) -> Result<f64, Qasm2Error> {
+    let mut value = evaluate(first, params, values)?;
+    let mut span = first.span;
+    for (op, operand) in rest {
+        value = apply(*op, value, evaluate(operand, params, values)?);
+        span = span.to(operand.span);
+        if !value.is_finite() {
+            return Err(Qasm2Error::NonFinite {
+                value,
+                span,
+                call: None,
+            });
+        }
+    }
+    Ok(value)
+}
+
+fn apply(op: BinaryOp, left: f64, right: f64) -> f64 {
+    match op {
+        BinaryOp::Add => left + right,
+        BinaryOp::Sub => left - right,
+        BinaryOp::Mul => left * right,
+        BinaryOp::Div => left / right,
+        BinaryOp::Pow => left.powf(right),
+    }
 }

@@ -6,21 +6,41 @@ use super::lexer::{Token, TokenKind, tokenize};
 use crate::source::{FileId, Span};
 
 /// Parses a whole program; `file` is the id its spans refer to. Stops at the first syntax
-/// error.
+/// error, unless the header declares a version other than 2.0. Then the version error
+/// replaces the syntax error, because such a program is probably OpenQASM 3.
 pub fn parse(text: &str, file: FileId) -> Result<Program, Qasm2Error> {
-    let tokens = tokenize(text).map_err(|error| Qasm2Error::Syntax {
-        expected: error.expected.to_string(),
-        found: quote(&text[error.range.clone()]),
-        span: Span::new(file, error.range),
-    })?;
-    let mut parser = Parser {
-        text,
-        tokens,
-        position: 0,
-        file,
-        depth: 0,
+    let tokens = match tokenize(text) {
+        Ok(tokens) => tokens,
+        Err(error) => {
+            let syntax_error = Qasm2Error::Syntax {
+                expected: error.expected.to_string(),
+                found: quote(&text[error.range.clone()]),
+                span: Span::new(file, error.range.clone()),
+            };
+            return Err(header_error(&text[..error.range.start], file).unwrap_or(syntax_error));
+        }
     };
+    let mut parser = Parser::new(text, tokens, file);
     parser.program()
+}
+
+/// Returns the E0021 error when `OPENQASM VERSION;` at the start of `text` names a version
+/// other than 2.0. `text` is the part of the file that the lexer accepted.
+fn header_error(text: &str, file: FileId) -> Option<Qasm2Error> {
+    let tokens = tokenize(text).ok()?;
+    let version = Parser::new(text, tokens, file).header().ok()??;
+    unsupported_version(&version)
+}
+
+/// Returns the E0021 error for a header version other than `2.0` (or `2`).
+pub(super) fn unsupported_version((version, span): &(String, Span)) -> Option<Qasm2Error> {
+    if version == "2.0" || version == "2" {
+        return None;
+    }
+    Some(Qasm2Error::UnsupportedVersion {
+        version: version.clone(),
+        span: *span,
+    })
 }
 
 /// Maximum nesting of parentheses, signs, powers and function calls in an expression, which
@@ -41,7 +61,17 @@ struct Parser<'t> {
     depth: usize,
 }
 
-impl Parser<'_> {
+impl<'t> Parser<'t> {
+    fn new(text: &'t str, tokens: Vec<Token>, file: FileId) -> Self {
+        Parser {
+            text,
+            tokens,
+            position: 0,
+            file,
+            depth: 0,
+        }
+    }
+
     fn peek(&self) -> &Token {
         &self.tokens[self.position]
     }
@@ -143,26 +173,38 @@ impl Parser<'_> {
     }
 
     fn program(&mut self) -> Result<Program, Qasm2Error> {
-        let mut version = None;
-        if self.at_keyword("OPENQASM") {
-            self.advance();
-            let token = self.advance();
-            let text = &self.text[token.range.clone()];
-            if !matches!(token.kind, TokenKind::Real(_) | TokenKind::Integer(_)) {
-                self.position -= usize::from(token.kind != TokenKind::End);
-                return Err(self.error("a version number such as `2.0`"));
-            }
-            version = Some((text.to_string(), self.span(&token)));
-            self.expect_symbol(";")?;
-        }
+        let version = self.header()?;
         let mut statements = Vec::new();
         while self.peek().kind != TokenKind::End {
-            statements.push(self.statement()?);
+            match self.statement() {
+                Ok(statement) => statements.push(statement),
+                Err(error) => {
+                    let version_error = version.as_ref().and_then(unsupported_version);
+                    return Err(version_error.unwrap_or(error));
+                }
+            }
         }
         Ok(Program {
             version,
             statements,
         })
+    }
+
+    /// Reads the optional `OPENQASM VERSION;` header and returns the version and its span.
+    fn header(&mut self) -> Result<Option<(String, Span)>, Qasm2Error> {
+        if !self.at_keyword("OPENQASM") {
+            return Ok(None);
+        }
+        self.advance();
+        let token = self.advance();
+        let text = &self.text[token.range.clone()];
+        if !matches!(token.kind, TokenKind::Real(_) | TokenKind::Integer(_)) {
+            self.position -= usize::from(token.kind != TokenKind::End);
+            return Err(self.error("a version number such as `2.0`"));
+        }
+        let version = (text.to_string(), self.span(&token));
+        self.expect_symbol(";")?;
+        Ok(Some(version))
     }
 
     fn statement(&mut self) -> Result<Statement, Qasm2Error> {
@@ -402,35 +444,36 @@ impl Parser<'_> {
         })
     }
 
-    /// Parses `term (('+' | '-') term)*`.
+    /// Parses `term (('+' | '-') term)*` into one flat chain, so that a sum of any length
+    /// adds one level to the tree.
     fn expr(&mut self) -> Result<Expr, Qasm2Error> {
-        let mut left = self.term()?;
+        let first = self.term()?;
+        let mut rest = Vec::new();
         loop {
             let op = if self.eat_symbol("+") {
                 BinaryOp::Add
             } else if self.eat_symbol("-") {
                 BinaryOp::Sub
             } else {
-                return Ok(left);
+                return Ok(chain(first, rest));
             };
-            let right = self.term()?;
-            left = binary(op, left, right);
+            rest.push((op, self.term()?));
         }
     }
 
-    /// Parses `unary (('*' | '/') unary)*`.
+    /// Parses `unary (('*' | '/') unary)*` into one flat chain.
     fn term(&mut self) -> Result<Expr, Qasm2Error> {
-        let mut left = self.unary()?;
+        let first = self.unary()?;
+        let mut rest = Vec::new();
         loop {
             let op = if self.eat_symbol("*") {
                 BinaryOp::Mul
             } else if self.eat_symbol("/") {
                 BinaryOp::Div
             } else {
-                return Ok(left);
+                return Ok(chain(first, rest));
             };
-            let right = self.unary()?;
-            left = binary(op, left, right);
+            rest.push((op, self.unary()?));
         }
     }
 
@@ -510,6 +553,17 @@ impl Parser<'_> {
         };
         self.advance();
         Ok(Expr { kind, span })
+    }
+}
+
+fn chain(first: Expr, rest: Vec<(BinaryOp, Expr)>) -> Expr {
+    let Some((_, last)) = rest.last() else {
+        return first;
+    };
+    let span = first.span.to(last.span);
+    Expr {
+        kind: ExprKind::Chain(Box::new(first), rest),
+        span,
     }
 }
 

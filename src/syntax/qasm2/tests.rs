@@ -434,6 +434,42 @@ fn unsupported_constructs() {
     assert!(matches!(errors[2], Qasm2Error::OpaqueGate { .. }));
 }
 
+/// Returns the errors of importing `text`, which has its own header.
+fn errors_of_program(text: &str) -> Vec<Qasm2Error> {
+    match import(text, FileId(0)) {
+        Ok(imported) => panic!("import succeeded with {} gates", imported.gates.len()),
+        Err(errors) => errors,
+    }
+}
+
+#[test]
+fn version_3_syntax_reports_version() {
+    let text = "OPENQASM 3;\ninclude \"stdgates.inc\";\nqubit[2] q;\nh q[0];\n";
+    let errors = errors_of_program(text);
+    assert_eq!(codes(&errors), ["E0021"]);
+    let Qasm2Error::UnsupportedVersion { version, span } = &errors[0] else {
+        panic!("expected the version error, got {:?}", errors[0]);
+    };
+    assert_eq!(version, "3");
+    assert_eq!(&text[span.range()], "3");
+}
+
+#[test]
+fn version_3_lexer_error_reports_version() {
+    let text = "OPENQASM 3.0;\nqubit q;\nctrl @ x q;\n";
+    let errors = errors_of_program(text);
+    assert_eq!(codes(&errors), ["E0021"]);
+    assert!(matches!(errors[0], Qasm2Error::UnsupportedVersion { .. }));
+}
+
+#[test]
+fn version_2_syntax_error_stays_syntax_error() {
+    let errors = errors_of_program("OPENQASM 2.0;\nqubit[2] q;\n");
+    assert_eq!(codes(&errors), ["E0001"]);
+    let errors = errors_of_program("OPENQASM 2.0;\nqreg q[1];\nctrl @ x q[0];\n");
+    assert_eq!(codes(&errors), ["E0001"]);
+}
+
 #[test]
 fn non_finite_parameters_are_reported() {
     let body = "qreg q[1];\ngate g(a) x { rz(1 / a) x; }\nrz(ln(0)) q[0];\ng(0) q[0];\n";
