@@ -249,12 +249,12 @@ fn run_quantum_density_matrices_and_cost() {
     // Inputs |0⟩ and |1⟩; targets |0⟩ for both.
     std::fs::write(
         &inputs,
-        pnn::data::write_npy(&[2, 2], &[one, zero, zero, one], false),
+        pnn::data::write_npy(&[2, 2], [one, zero, zero, one], false),
     )
     .unwrap();
     std::fs::write(
         &targets,
-        pnn::data::write_npy(&[2, 2], &[one, zero, one, zero], false),
+        pnn::data::write_npy(&[2, 2], [one, zero, one, zero], false),
     )
     .unwrap();
     let out = directory.path().join("rho.npy");
@@ -296,7 +296,7 @@ fn run_quantum_rejects_wrong_dimension() {
     let directory = tempfile::tempdir().unwrap();
     let inputs = directory.path().join("inputs.npy");
     let one = num_complex::Complex64::new(1.0, 0.0);
-    std::fs::write(&inputs, pnn::data::write_npy(&[3], &[one, one, one], false)).unwrap();
+    std::fs::write(&inputs, pnn::data::write_npy(&[3], [one, one, one], false)).unwrap();
     let output = pnnc(&["run", BELL, "--input", inputs.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
     assert!(

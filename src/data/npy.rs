@@ -1,6 +1,8 @@
 //! `.npy` reading (bool, integer, float32/64 and complex64/128 in C or Fortran order) and
 //! writing (float64 or complex128 in C order).
 
+use std::borrow::Borrow;
+
 use npyz::{Deserialize, NpyFile, Order, TypeChar, WriterBuilder};
 use num_complex::{Complex, Complex64};
 
@@ -140,8 +142,13 @@ fn fortran_to_c(data: &[Complex64], shape: &[usize]) -> Vec<Complex64> {
 }
 
 /// Serializes a C-order array as `.npy`: float64 when `real` is set (imaginary parts are
-/// dropped), complex128 otherwise.
-pub fn write_npy(shape: &[usize], data: &[Complex64], real: bool) -> Vec<u8> {
+/// dropped), complex128 otherwise. `data` is an iterator so that callers can stream a
+/// matrix in row order without copying it first.
+pub fn write_npy(
+    shape: &[usize],
+    data: impl IntoIterator<Item = impl Borrow<Complex64>>,
+    real: bool,
+) -> Vec<u8> {
     let shape: Vec<u64> = shape.iter().map(|&n| n as u64).collect();
     let mut bytes = Vec::new();
     // Writing into a Vec<u8> cannot fail, so the io::Results below are infallible.
@@ -153,7 +160,7 @@ pub fn write_npy(shape: &[usize], data: &[Complex64], real: bool) -> Vec<u8> {
             .begin_nd()
             .expect("writing to memory");
         writer
-            .extend(data.iter().map(|z| z.re))
+            .extend(data.into_iter().map(|z| z.borrow().re))
             .expect("writing to memory");
         writer.finish().expect("writing to memory");
     } else {
@@ -164,7 +171,7 @@ pub fn write_npy(shape: &[usize], data: &[Complex64], real: bool) -> Vec<u8> {
             .begin_nd()
             .expect("writing to memory");
         writer
-            .extend(data.iter().copied())
+            .extend(data.into_iter().map(|z| *z.borrow()))
             .expect("writing to memory");
         writer.finish().expect("writing to memory");
     }

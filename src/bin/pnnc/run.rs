@@ -53,14 +53,16 @@ pub fn run(args: &RunArgs, settings: &Settings) -> Result<(), Failure> {
             "a photonic network needs --input with field amplitudes".into(),
         ));
     };
-    let input = read(input_path, "input")?;
-    let (batch, single) = as_batch(&input)
+    // The file's array and the batch are dropped as soon as they are used: a large batch
+    // is hundreds of megabytes, and each copy alive at once adds as much to the peak.
+    let (batch, single) = as_batch(&read(input_path, "input")?)
         .map_err(|message| Failure::Usage(format!("{}: {message}", input_path.display())))?;
     let outputs = match settings.progress() {
         Some(progress) => simulate::run_observed(network, &batch, &*progress.0),
         None => simulate::run(network, &batch),
     }
     .map_err(|error| Failure::Usage(format!("{}: {error}", input_path.display())))?;
+    drop(batch);
     let real = network.output_is_real();
 
     if let Some(path) = &args.labels {
@@ -77,8 +79,11 @@ pub fn run(args: &RunArgs, settings: &Settings) -> Result<(), Failure> {
             } else {
                 vec![outputs.nrows(), outputs.ncols()]
             };
-            let row_major: Vec<Complex64> = outputs.transpose().iter().copied().collect();
-            let bytes = data::write_npy(&shape, &row_major, real);
+            let (rows, columns) = outputs.shape();
+            let outputs = &outputs;
+            let row_major =
+                (0..rows).flat_map(|row| (0..columns).map(move |column| outputs[(row, column)]));
+            let bytes = data::write_npy(&shape, row_major, real);
             output::write_file(path, &bytes).map_err(Failure::from)?;
         }
         None if args.labels.is_none() => print_rows(&outputs, real)?,

@@ -58,7 +58,7 @@ pub fn run(args: &RunArgs, network: &Network) -> Result<(), Failure> {
     let (shape, data, real) = flatten(&outputs, single);
     match &args.output {
         Some(path) => {
-            let bytes = data::write_npy(&shape, &data, real);
+            let bytes = data::write_npy(&shape, data, real);
             output::write_file(path, &bytes).map_err(Failure::from)?;
         }
         None if args.labels.is_none() && args.targets.is_none() => {
