@@ -21,8 +21,8 @@ const BASES: [(&[&str], Basis, bool); 5] = [
 ];
 
 const PHOTONIC_OPTIONS: [&str; 4] = ["mesh", "layout", "mzi_loss_db", "rank_tolerance"];
-const LAYOUTS: [&str; 2] = ["compact", "fixed"];
-const MESHES: [&str; 2] = ["clements", "reck"];
+const LAYOUTS: [(&str, Layout); 2] = [("compact", Layout::Compact), ("fixed", Layout::Fixed)];
+const MESHES: [(&str, MeshKind); 2] = [("clements", MeshKind::Clements), ("reck", MeshKind::Reck)];
 
 /// Checks a target statement and returns the target, or an error for each invalid option.
 pub fn check_target(decl: &TargetDecl, evaluator: &Evaluator) -> Result<Target, Vec<CheckError>> {
@@ -94,6 +94,26 @@ fn photonic(decl: &TargetDecl, evaluator: &Evaluator) -> Result<PhotonicTarget, 
     })
 }
 
+/// Returns the value that `choices` pairs with the option's symbol, or the error that lists
+/// the valid symbols.
+fn choice<T: Copy>(
+    option: &Argument,
+    name: &str,
+    choices: &[(&'static str, T)],
+) -> Result<T, CheckError> {
+    let found = symbol(&option.value.kind);
+    choices
+        .iter()
+        .find(|(valid, _)| found == Some(*valid))
+        .map(|&(_, value)| value)
+        .ok_or_else(|| CheckError::InvalidChoice {
+            option: name.into(),
+            found: written_value(&option.value.kind),
+            span: option.value.span,
+            valid: choices.iter().map(|&(valid, _)| valid).collect(),
+        })
+}
+
 fn photonic_option(
     target: &mut PhotonicTarget,
     option: &Argument,
@@ -107,34 +127,8 @@ fn photonic_option(
         });
     };
     match name.name.as_str() {
-        "mesh" => {
-            target.mesh = match symbol(&option.value.kind) {
-                Some("clements") => MeshKind::Clements,
-                Some("reck") => MeshKind::Reck,
-                _ => {
-                    return Err(CheckError::InvalidChoice {
-                        option: "mesh".into(),
-                        found: written_value(&option.value.kind),
-                        span: option.value.span,
-                        valid: MESHES.to_vec(),
-                    });
-                }
-            }
-        }
-        "layout" => {
-            target.layout = match symbol(&option.value.kind) {
-                Some("compact") => Layout::Compact,
-                Some("fixed") => Layout::Fixed,
-                _ => {
-                    return Err(CheckError::InvalidChoice {
-                        option: "layout".into(),
-                        found: written_value(&option.value.kind),
-                        span: option.value.span,
-                        valid: LAYOUTS.to_vec(),
-                    });
-                }
-            }
-        }
+        "mesh" => target.mesh = choice(option, "mesh", &MESHES)?,
+        "layout" => target.layout = choice(option, "layout", &LAYOUTS)?,
         "mzi_loss_db" => {
             target.mzi_loss_db = non_negative(evaluator, &option.value, "mzi_loss_db", "0.1")?
         }
