@@ -4,12 +4,23 @@ use num_complex::Complex64;
 
 use crate::ir::CMatrix;
 
-/// Returns the largest entry magnitude `max |a_ij|`, 0 for an empty matrix.
+/// Returns the largest entry magnitude `max |a_ij|`, 0 for an empty matrix, and NaN when an
+/// entry is NaN, so that a comparison with a tolerance fails.
 pub fn max_abs(matrix: &CMatrix) -> f64 {
-    matrix.iter().map(|z| z.norm()).fold(0.0, f64::max)
+    matrix.iter().map(|z| z.norm()).fold(0.0, nan_max)
 }
 
-/// Returns `max |a_ij − b_ij|`; the shapes must agree.
+/// Returns the larger of two magnitudes, or NaN when either is NaN (`f64::max` would return
+/// the other one and hide the NaN).
+fn nan_max(largest: f64, value: f64) -> f64 {
+    if largest.is_nan() || value.is_nan() {
+        f64::NAN
+    } else {
+        largest.max(value)
+    }
+}
+
+/// Returns `max |a_ij − b_ij|`, NaN when a difference is NaN; the shapes must agree.
 pub fn max_abs_diff(a: &CMatrix, b: &CMatrix) -> f64 {
     assert_eq!(
         a.shape(),
@@ -19,7 +30,7 @@ pub fn max_abs_diff(a: &CMatrix, b: &CMatrix) -> f64 {
     a.iter()
         .zip(b.iter())
         .map(|(x, y)| (x - y).norm())
-        .fold(0.0, f64::max)
+        .fold(0.0, nan_max)
 }
 
 /// Returns `a† · b`, computed with faer's blocked product on rayon's pool.
@@ -149,6 +160,15 @@ mod tests {
             adjoint_product(&CMatrix::zeros(0, 2), &CMatrix::zeros(0, 3)),
             CMatrix::zeros(2, 3)
         );
+    }
+
+    #[test]
+    fn max_abs_propagates_nan() {
+        let mut matrix = CMatrix::identity(3, 3);
+        matrix[(1, 2)] = Complex64::new(f64::NAN, 0.0);
+        assert!(max_abs(&matrix).is_nan());
+        assert!(max_abs_diff(&matrix, &CMatrix::identity(3, 3)).is_nan());
+        assert_eq!(max_abs(&CMatrix::identity(3, 3)), 1.0);
     }
 
     #[test]

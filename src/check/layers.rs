@@ -213,7 +213,7 @@ pub fn check_unitary_matrix(
         None => default_unitary_tolerance(matrix.ncols()),
     };
     let deviation = unitarity_deviation(&matrix);
-    if deviation > tolerance {
+    if deviation.is_nan() || deviation > tolerance {
         return Err(CheckError::NotUnitary {
             span: expr.span,
             deviation,
@@ -252,7 +252,14 @@ pub fn default_unitary_tolerance(n: usize) -> f64 {
 
 /// Returns ‖U†U − I‖ in the Frobenius norm.
 pub fn unitarity_deviation(matrix: &CMatrix) -> f64 {
-    crate::linalg::gram_defect(matrix).norm()
+    let deviation = crate::linalg::gram_defect(matrix).norm();
+    // The entries are finite, so a NaN comes from an overflow in the product (an infinite
+    // entry times zero): the matrix is as far from unitary as f64 can say.
+    if deviation.is_nan() {
+        f64::INFINITY
+    } else {
+        deviation
+    }
 }
 
 /// Returns the unitary polar factor W·V† of the SVD U = W·Σ·V†, the unitary closest to the
