@@ -419,6 +419,33 @@ fn negate(value: Value, span: Span) -> Result<Value, CheckError> {
     })
 }
 
+/// Returns `a / b` without forming `|b|²`, which overflows once `|b|` passes about 1e154 and
+/// turns `1e308 / 2` into `inf`. A real or imaginary divisor divides the parts directly; any
+/// other is first divided by its larger part (Smith's method).
+fn divide(a: Complex64, b: Complex64) -> Complex64 {
+    if b.im == 0.0 {
+        return Complex64::new(a.re / b.re, a.im / b.re);
+    }
+    if b.re == 0.0 {
+        return Complex64::new(a.im / b.im, -a.re / b.im);
+    }
+    if b.re.abs() >= b.im.abs() {
+        let ratio = b.im / b.re;
+        let denominator = b.re + b.im * ratio;
+        Complex64::new(
+            (a.re + a.im * ratio) / denominator,
+            (a.im - a.re * ratio) / denominator,
+        )
+    } else {
+        let ratio = b.re / b.im;
+        let denominator = b.re * ratio + b.im;
+        Complex64::new(
+            (a.re * ratio + a.im) / denominator,
+            (a.im * ratio - a.re) / denominator,
+        )
+    }
+}
+
 /// Applies an arithmetic operator. Numbers combine with numbers; a number scales a vector or
 /// matrix (`*`, `/`); vectors and matrices add and subtract elementwise when shapes agree.
 fn binary(
@@ -447,7 +474,7 @@ fn binary(
             BinaryOp::Add => a + b,
             BinaryOp::Sub => a - b,
             BinaryOp::Mul => a * b,
-            BinaryOp::Div => a / b,
+            BinaryOp::Div => divide(a, b),
             BinaryOp::Pow if b.im == 0.0 && a.im == 0.0 && (a.re >= 0.0 || b.re.fract() == 0.0) => {
                 Complex64::new(a.re.powf(b.re), 0.0)
             }
@@ -459,8 +486,10 @@ fn binary(
         (BinaryOp::Mul, Number(a), Matrix(m)) | (BinaryOp::Mul, Matrix(m), Number(a)) => {
             Matrix(m * a)
         }
-        (BinaryOp::Div, Vector(v), Number(a)) => Vector(v.into_iter().map(|z| z / a).collect()),
-        (BinaryOp::Div, Matrix(m), Number(a)) => Matrix(m / a),
+        (BinaryOp::Div, Vector(v), Number(a)) => {
+            Vector(v.into_iter().map(|z| divide(z, a)).collect())
+        }
+        (BinaryOp::Div, Matrix(m), Number(a)) => Matrix(m.map(|z| divide(z, a))),
         (op @ (BinaryOp::Add | BinaryOp::Sub), Vector(a), Vector(b)) if a.len() == b.len() => {
             Vector(
                 a.iter()
@@ -515,6 +544,35 @@ mod tests {
         {
             Value::Number(z) => z,
             other => panic!("expected a number, found {}", other.describe()),
+        }
+    }
+
+    #[test]
+    fn division_by_large_numbers_stays_finite() {
+        assert_eq!(eval_number("(1e308 + 1i) / 2"), Complex64::new(5e307, 0.5));
+        assert_eq!(eval_number("1e10i / 1e160"), Complex64::new(0.0, 1e-150));
+        assert_eq!(eval_number("4e300 / 2e300i"), Complex64::new(0.0, -2.0));
+        let quotient = eval_number("(3 + 4i) / (1e200 + 1e200i)");
+        let expected = Complex64::new(3.5e-200, 0.5e-200);
+        assert!(
+            (quotient - expected).norm() <= 1e-15 * expected.norm(),
+            "{quotient}"
+        );
+    }
+
+    #[test]
+    fn division_matches_complex_arithmetic() {
+        for (a, b) in [
+            ((1.0, 2.0), (3.0, -4.0)),
+            ((-0.5, 0.25), (0.1, 7.0)),
+            ((2.0, 0.0), (0.0, -3.0)),
+        ] {
+            let (a, b) = (Complex64::new(a.0, a.1), Complex64::new(b.0, b.1));
+            let quotient = divide(a, b);
+            assert!(
+                (quotient * b - a).norm() <= 1e-15 * a.norm(),
+                "{a} / {b} = {quotient}"
+            );
         }
     }
 
