@@ -181,8 +181,9 @@ pub(crate) fn accuracy_line(correct: usize, total: usize) -> String {
     )
 }
 
-/// Formats a float as Python's `repr` does: positional from 1e-4 up to 1e16 and scientific
-/// outside that range, with the fewest digits that read back to the same value.
+/// Formats a float with the fewest digits that read back to the same value, positional from
+/// 1e-4 up to 1e16 and scientific outside that range, the ranges Python's `repr` uses.
+/// Integral values print without `.0` (`1`, `1e16`), and NaN as `NaN`.
 fn format_float(x: f64) -> String {
     if x == 0.0 || !x.is_finite() || (1e-4..1e16).contains(&x.abs()) {
         format!("{x}")
@@ -217,7 +218,7 @@ mod tests {
     use super::format_float;
 
     #[test]
-    fn floats_print_like_python_repr() {
+    fn floats_print_in_shortest_form() {
         assert_eq!(format_float(0.0), "0");
         assert_eq!(format_float(1.0), "1");
         assert_eq!(format_float(0.25000000000000006), "0.25000000000000006");
