@@ -89,7 +89,7 @@ pub fn run(network: &Network, inputs: &CMatrix) -> Result<QuantumOutput, Simulat
 /// the rows in the error (`input` or `target`).
 pub fn check_normalized(states: &CMatrix, what: &'static str) -> Result<(), SimulateError> {
     for (row, state) in states.row_iter().enumerate() {
-        let norm = state.norm();
+        let norm = scaled_norm(state.iter());
         if (norm - 1.0).abs() > NORM_TOLERANCE {
             return Err(SimulateError::NotNormalized {
                 what,
@@ -100,6 +100,17 @@ pub fn check_normalized(states: &CMatrix, what: &'static str) -> Result<(), Simu
         }
     }
     Ok(())
+}
+
+/// Returns the Euclidean norm of `values`, computed after dividing by the largest magnitude,
+/// so that entries near 1e-200 or 1e200 do not underflow to 0 or overflow to infinity.
+fn scaled_norm<'a>(values: impl Iterator<Item = &'a Complex64> + Clone) -> f64 {
+    let largest = values.clone().map(|z| z.norm()).fold(0.0, f64::max);
+    if largest == 0.0 || !largest.is_finite() {
+        return largest;
+    }
+    let sum: f64 = values.map(|z| (z / largest).norm_sqr()).sum();
+    largest * sum.sqrt()
 }
 
 /// Checks that `network` is quantum and that its register is within the simulation limits.
@@ -403,6 +414,26 @@ mod tests {
         );
         assert!(error.to_string().starts_with("target row 0"), "{error}");
         assert_eq!(fidelity_cost(&outputs, &rows(&[0.0, 1.0], 2)), Ok(0.0));
+    }
+
+    #[test]
+    fn tiny_and_huge_rows_report_their_norm() {
+        let tiny = check_normalized(&rows(&[1e-200, 1e-200], 2), "input").unwrap_err();
+        let SimulateError::NotNormalized { norm, .. } = tiny else {
+            panic!("expected NotNormalized, found {tiny:?}");
+        };
+        assert!(
+            (norm / (2f64.sqrt() * 1e-200) - 1.0).abs() < 1e-15,
+            "{norm:e}"
+        );
+        let huge = check_normalized(&rows(&[1e200, 1e200], 2), "input").unwrap_err();
+        let SimulateError::NotNormalized { norm, .. } = huge else {
+            panic!("expected NotNormalized, found {huge:?}");
+        };
+        assert!(
+            (norm / (2f64.sqrt() * 1e200) - 1.0).abs() < 1e-15,
+            "{norm:e}"
+        );
     }
 
     #[test]
