@@ -118,6 +118,14 @@ pub enum CheckError {
         span: Span,
         usage: &'static str,
     },
+    /// `target photonic(mesh = reck, mesh = clements)`: an option given twice.
+    RepeatedOption {
+        option: String,
+        /// The repeat.
+        span: Span,
+        /// The first occurrence.
+        previous: Span,
+    },
     /// `detect(x, y)` or an unknown named argument.
     UnexpectedArgument {
         call: String,
@@ -240,7 +248,9 @@ impl CheckError {
             CheckError::NonFinite { .. } => "E0009",
             CheckError::UnknownOption { .. } | CheckError::InvalidChoice { .. } => "E0010",
             CheckError::MissingStatement { .. } | CheckError::RepeatedStatement { .. } => "E0011",
-            CheckError::MissingArgument { .. } | CheckError::UnexpectedArgument { .. } => "E0012",
+            CheckError::MissingArgument { .. }
+            | CheckError::RepeatedOption { .. }
+            | CheckError::UnexpectedArgument { .. } => "E0012",
             CheckError::TypeMismatch { .. } => "E0013",
             CheckError::InvalidValue { .. } => "E0014",
             CheckError::TargetMismatch { .. } => "E0015",
@@ -419,6 +429,14 @@ impl CheckError {
             } => Diagnostic::error(code, format!("`{call}` is missing the argument `{argument}`"), *span)
                 .with_label(format!("`{argument}` missing"))
                 .with_help(format!("write `{usage}`")),
+            CheckError::RepeatedOption {
+                option,
+                span,
+                previous,
+            } => Diagnostic::error(code, format!("the option `{option}` is given twice"), *span)
+                .with_label("repeated here")
+                .with_secondary(*previous, "first given here")
+                .with_help("give each option once"),
             CheckError::UnexpectedArgument { call, span, usage } => {
                 Diagnostic::error(code, format!("unexpected argument to `{call}`"), *span)
                     .with_label("not an argument of this call")

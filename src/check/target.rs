@@ -39,22 +39,22 @@ pub fn check_target(decl: &TargetDecl, evaluator: &Evaluator) -> Result<Target, 
 }
 
 /// Reports each option given again, e.g. the second `mesh` of
-/// `target photonic(mesh = reck, mesh = clements)`.
+/// `target photonic(mesh = reck, mesh = clements)`, with the span of its first occurrence.
 fn repeated_options(decl: &TargetDecl) -> Vec<CheckError> {
     let mut errors = Vec::new();
     for (index, option) in decl.options.iter().enumerate() {
         let Some(name) = &option.name else { continue };
-        let repeated = decl.options[..index].iter().any(|earlier| {
+        let first = decl.options[..index].iter().find(|earlier| {
             earlier
                 .name
                 .as_ref()
                 .is_some_and(|earlier| earlier.name == name.name)
         });
-        if repeated {
-            errors.push(CheckError::UnexpectedArgument {
-                call: format!("target {}", decl.kind.name),
+        if let Some(first) = first {
+            errors.push(CheckError::RepeatedOption {
+                option: name.name.clone(),
                 span: option.span,
-                usage: "give each option once",
+                previous: first.span,
             });
         }
     }
