@@ -3,6 +3,7 @@
 //! Codes are stable: once published, a code keeps its meaning. `docs/diagnostics.md` lists
 //! them with an example each.
 
+use super::integer::format_real;
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 use crate::syntax::qasm2::Qasm2Error;
@@ -148,7 +149,8 @@ pub enum CheckError {
     },
     /// `cx q[0], q[5];` on a 3-qubit register.
     QubitOutOfRange {
-        index: usize,
+        /// The index as evaluated, which may be too large for a `usize`.
+        index: f64,
         width: usize,
         span: Span,
     },
@@ -459,7 +461,10 @@ impl CheckError {
                 .with_help(help.clone()),
             CheckError::QubitOutOfRange { index, width, span } => Diagnostic::error(
                 code,
-                format!("qubit index {index} is out of range for a register of {width} qubits"),
+                format!(
+                    "qubit index {} is out of range for a register of {width} qubits",
+                    format_real(*index)
+                ),
                 *span,
             )
             .with_label(format!("valid indices are 0 to {}", width.saturating_sub(1)))

@@ -6,6 +6,7 @@
 //! the layers that use it.
 
 mod error;
+mod integer;
 mod layers;
 mod network;
 mod quantum;

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::error::{CheckError, CheckWarning};
+use super::integer;
 use super::layers::{self, LayerContext};
 use super::quantum;
 use super::target;
@@ -342,7 +343,7 @@ impl<'a> NetworkChecker<'a> {
             "qubit" => ("a qubit input width", quantum::MAX_INPUT_QUBITS),
             _ => ("an input width", u32::MAX as usize),
         };
-        let width = self.record(layers::positive_integer_at_most(
+        let width = self.record(integer::positive_integer_at_most(
             &self.evaluator(),
             &decl.width,
             what,

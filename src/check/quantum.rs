@@ -9,6 +9,7 @@ use std::collections::HashSet;
 
 use super::LayerKind;
 use super::error::{CheckError, CheckWarning};
+use super::integer::qubit_index;
 use super::layers::{LayerContext, check_unitary_matrix, matrix};
 use super::signature::Signature;
 use super::value::{Evaluator, Value, type_mismatch};
@@ -151,31 +152,13 @@ fn qubit_list(
     let mut seen = HashSet::new();
     let mut qubits = Vec::with_capacity(items.len());
     for (position, z) in items.iter().enumerate() {
-        let index = qubit_index(z.re, z.im, width, expr.span)?;
+        let index = qubit_index(*z, width, expr.span)?;
         if !seen.insert(index) {
             return Err(repeated_qubit(index, position, expr.span));
         }
         qubits.push(index);
     }
     Ok(qubits)
-}
-
-fn qubit_index(re: f64, im: f64, width: Option<usize>, span: Span) -> Result<usize, CheckError> {
-    if im != 0.0 || re.fract() != 0.0 || re < 0.0 {
-        return Err(CheckError::InvalidValue {
-            message: format!("qubit index {re} is not a non-negative integer"),
-            label: "not a qubit index".into(),
-            span,
-            help: "qubits are numbered 0, 1, 2, …".into(),
-        });
-    }
-    let index = re as usize;
-    if let Some(width) = width
-        && index >= width
-    {
-        return Err(CheckError::QubitOutOfRange { index, width, span });
-    }
-    Ok(index)
 }
 
 fn repeated_qubit(index: usize, position: usize, span: Span) -> CheckError {
@@ -284,7 +267,7 @@ fn gate(
             });
         };
         let index = evaluator.number(index_expr)?;
-        let index = qubit_index(index.re, index.im, layer.width, index_expr.span)?;
+        let index = qubit_index(index, layer.width, index_expr.span)?;
         if qubits.contains(&index) {
             return Err(repeated_qubit(index, position, operand.span));
         }
