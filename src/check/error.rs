@@ -392,7 +392,7 @@ impl CheckError {
             } => Diagnostic::error(code, format!("unknown option `{option}` for {context}"), *span)
                 .with_label("unknown option")
                 .with_help(match valid.as_slice() {
-                    [] => format!("{context} takes no options"),
+                    [] => format!("{context} takes no options: remove `{option}`"),
                     _ => format!("valid options are {}", quote_list(valid.iter().copied())),
                 }),
             CheckError::InvalidChoice {
