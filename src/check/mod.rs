@@ -13,6 +13,7 @@ mod quantum;
 mod signature;
 mod target;
 mod value;
+mod written;
 
 pub use error::{CheckError, CheckWarning};
 pub use quantum::CheckedGate;

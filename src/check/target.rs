@@ -2,6 +2,7 @@
 
 use super::error::CheckError;
 use super::value::Evaluator;
+pub use super::written::written_value;
 use crate::ir::{Layout, MeshKind, PhotonicTarget, QuantumTarget, Target};
 use crate::syntax::ast::{Argument, ExprKind, TargetDecl};
 use crate::synthesize::basis::Basis;
@@ -228,7 +229,7 @@ fn quantum_option(chosen: &mut (Basis, bool, String), option: &Argument) -> Resu
             // `u` is the OpenQASM 3 name of `u3`.
             Some("u") => names.push("u3"),
             Some(name) => names.push(name),
-            None => return Err(invalid("…".to_string())),
+            None => return Err(invalid(written_value(&option.value.kind))),
         }
     }
     let text = format!("[{}]", names.join(", "));
@@ -245,17 +246,6 @@ fn quantum_option(chosen: &mut (Basis, bool, String), option: &Argument) -> Resu
         None => return Err(invalid(text)),
     }
     Ok(())
-}
-
-/// Returns an option value as written, for messages: a name, a quoted string, a number.
-pub fn written_value(kind: &ExprKind) -> String {
-    match kind {
-        ExprKind::Name(name) => name.clone(),
-        ExprKind::String(text) => format!("\"{text}\""),
-        ExprKind::Number(x) => x.to_string(),
-        ExprKind::List(_) => "[…]".to_string(),
-        _ => "…".to_string(),
-    }
 }
 
 /// Returns the bare name an option value is written as, if it is one.
