@@ -436,16 +436,20 @@ impl<'a> NetworkChecker<'a> {
             base_dir: self.base_dir,
         };
         let result = if self.quantum {
-            quantum::check_layer(&context, &evaluator, &mut self.warnings).and_then(|checked| {
-                match target {
-                    Some(Target::Quantum(quantum_target)) => {
+            let quantum_target = match target {
+                Some(Target::Quantum(quantum_target)) => Some(quantum_target),
+                _ => None,
+            };
+            quantum::check_layer(&context, &evaluator, quantum_target, &mut self.warnings).and_then(
+                |checked| match quantum_target {
+                    Some(quantum_target) => {
                         quantum::check_basis(&checked.0, quantum_target, decl.span)
                             .map_err(|error| vec![error])?;
                         Ok(checked)
                     }
-                    _ => Ok(checked),
-                }
-            })
+                    None => Ok(checked),
+                },
+            )
         } else {
             layers::check_layer(&context, &evaluator, &mut self.warnings)
                 .map_err(|error| vec![error])
