@@ -366,6 +366,25 @@ fn run_quantum_rejects_unnormalized_states() {
 }
 
 #[test]
+fn run_quantum_rejects_empty_targets() {
+    let directory = tempfile::tempdir().unwrap();
+    let targets = directory.path().join("targets.npy");
+    std::fs::write(
+        &targets,
+        pnn::data::write_npy(&[0, 4], Vec::<num_complex::Complex64>::new(), false),
+    )
+    .unwrap();
+    let output = pnnc(&["run", BELL, "--targets", targets.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("targets.npy: "), "{message}");
+    assert!(
+        message.contains("the --targets file has no samples"),
+        "{message}"
+    );
+}
+
+#[test]
 fn run_quantum_accepts_nearly_normalized_state() {
     let directory = tempfile::tempdir().unwrap();
     let inputs = directory.path().join("inputs.csv");

@@ -3,6 +3,7 @@
 //! Codes are stable: once published, a code keeps its meaning. `docs/diagnostics.md` lists
 //! them with an example each.
 
+use super::integer::format_real;
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 use crate::syntax::qasm2::Qasm2Error;
@@ -118,6 +119,14 @@ pub enum CheckError {
         span: Span,
         usage: &'static str,
     },
+    /// `target photonic(mesh = reck, mesh = clements)`: an option given twice.
+    RepeatedOption {
+        option: String,
+        /// The repeat.
+        span: Span,
+        /// The first occurrence.
+        previous: Span,
+    },
     /// `detect(x, y)` or an unknown named argument.
     UnexpectedArgument {
         call: String,
@@ -140,7 +149,8 @@ pub enum CheckError {
     },
     /// `cx q[0], q[5];` on a 3-qubit register.
     QubitOutOfRange {
-        index: usize,
+        /// The index as evaluated, which may be too large for a `usize`.
+        index: f64,
         width: usize,
         span: Span,
     },
@@ -240,7 +250,9 @@ impl CheckError {
             CheckError::NonFinite { .. } => "E0009",
             CheckError::UnknownOption { .. } | CheckError::InvalidChoice { .. } => "E0010",
             CheckError::MissingStatement { .. } | CheckError::RepeatedStatement { .. } => "E0011",
-            CheckError::MissingArgument { .. } | CheckError::UnexpectedArgument { .. } => "E0012",
+            CheckError::MissingArgument { .. }
+            | CheckError::RepeatedOption { .. }
+            | CheckError::UnexpectedArgument { .. } => "E0012",
             CheckError::TypeMismatch { .. } => "E0013",
             CheckError::InvalidValue { .. } => "E0014",
             CheckError::TargetMismatch { .. } => "E0015",
@@ -380,7 +392,7 @@ impl CheckError {
             } => Diagnostic::error(code, format!("unknown option `{option}` for {context}"), *span)
                 .with_label("unknown option")
                 .with_help(match valid.as_slice() {
-                    [] => format!("{context} takes no options"),
+                    [] => format!("{context} takes no options: remove `{option}`"),
                     _ => format!("valid options are {}", quote_list(valid.iter().copied())),
                 }),
             CheckError::InvalidChoice {
@@ -419,6 +431,14 @@ impl CheckError {
             } => Diagnostic::error(code, format!("`{call}` is missing the argument `{argument}`"), *span)
                 .with_label(format!("`{argument}` missing"))
                 .with_help(format!("write `{usage}`")),
+            CheckError::RepeatedOption {
+                option,
+                span,
+                previous,
+            } => Diagnostic::error(code, format!("the option `{option}` is given twice"), *span)
+                .with_label("repeated here")
+                .with_secondary(*previous, "first given here")
+                .with_help("give each option once"),
             CheckError::UnexpectedArgument { call, span, usage } => {
                 Diagnostic::error(code, format!("unexpected argument to `{call}`"), *span)
                     .with_label("not an argument of this call")
@@ -441,7 +461,10 @@ impl CheckError {
                 .with_help(help.clone()),
             CheckError::QubitOutOfRange { index, width, span } => Diagnostic::error(
                 code,
-                format!("qubit index {index} is out of range for a register of {width} qubits"),
+                format!(
+                    "qubit index {} is out of range for a register of {width} qubits",
+                    format_real(*index)
+                ),
                 *span,
             )
             .with_label(format!("valid indices are 0 to {}", width.saturating_sub(1)))

@@ -6,12 +6,14 @@
 //! the layers that use it.
 
 mod error;
+mod integer;
 mod layers;
 mod network;
 mod quantum;
 mod signature;
 mod target;
 mod value;
+mod written;
 
 pub use error::{CheckError, CheckWarning};
 pub use quantum::CheckedGate;

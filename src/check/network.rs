@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::error::{CheckError, CheckWarning};
+use super::integer;
 use super::layers::{self, LayerContext};
 use super::quantum;
 use super::target;
@@ -342,7 +343,7 @@ impl<'a> NetworkChecker<'a> {
             "qubit" => ("a qubit input width", quantum::MAX_INPUT_QUBITS),
             _ => ("an input width", u32::MAX as usize),
         };
-        let width = self.record(layers::positive_integer_at_most(
+        let width = self.record(integer::positive_integer_at_most(
             &self.evaluator(),
             &decl.width,
             what,
@@ -435,16 +436,20 @@ impl<'a> NetworkChecker<'a> {
             base_dir: self.base_dir,
         };
         let result = if self.quantum {
-            quantum::check_layer(&context, &evaluator, &mut self.warnings).and_then(|checked| {
-                match target {
-                    Some(Target::Quantum(quantum_target)) => {
+            let quantum_target = match target {
+                Some(Target::Quantum(quantum_target)) => Some(quantum_target),
+                _ => None,
+            };
+            quantum::check_layer(&context, &evaluator, quantum_target, &mut self.warnings).and_then(
+                |checked| match quantum_target {
+                    Some(quantum_target) => {
                         quantum::check_basis(&checked.0, quantum_target, decl.span)
                             .map_err(|error| vec![error])?;
                         Ok(checked)
                     }
-                    _ => Ok(checked),
-                }
-            })
+                    None => Ok(checked),
+                },
+            )
         } else {
             layers::check_layer(&context, &evaluator, &mut self.warnings)
                 .map_err(|error| vec![error])

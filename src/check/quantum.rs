@@ -9,6 +9,7 @@ use std::collections::HashSet;
 
 use super::LayerKind;
 use super::error::{CheckError, CheckWarning};
+use super::integer::qubit_index;
 use super::layers::{LayerContext, check_unitary_matrix, matrix};
 use super::signature::Signature;
 use super::value::{Evaluator, Value, type_mismatch};
@@ -68,16 +69,18 @@ pub struct CheckedGate {
 }
 
 /// Checks a quantum layer and returns its evaluated form and output width in qubits. A
-/// `circuit` gate block returns an error for each invalid gate statement.
+/// `circuit` gate block returns an error for each invalid gate statement, including gates
+/// that `target`'s basis cannot express, so those come in the same run as the others.
 pub fn check_layer(
     layer: &LayerContext,
     evaluator: &Evaluator,
+    target: Option<&QuantumTarget>,
     warnings: &mut Vec<CheckWarning>,
 ) -> Result<(LayerKind, Option<usize>), Vec<CheckError>> {
     match layer.kind {
         "unitary" => unitary(layer, evaluator, warnings).map_err(|error| vec![error]),
         "circuit" => {
-            let gates = circuit(layer, evaluator, warnings)?;
+            let gates = circuit(layer, evaluator, target, warnings)?;
             Ok((LayerKind::Circuit(gates), layer.width))
         }
         "perceptrons" => perceptrons(layer, evaluator, warnings).map_err(|error| vec![error]),
@@ -151,31 +154,13 @@ fn qubit_list(
     let mut seen = HashSet::new();
     let mut qubits = Vec::with_capacity(items.len());
     for (position, z) in items.iter().enumerate() {
-        let index = qubit_index(z.re, z.im, width, expr.span)?;
+        let index = qubit_index(*z, width, expr.span)?;
         if !seen.insert(index) {
             return Err(repeated_qubit(index, position, expr.span));
         }
         qubits.push(index);
     }
     Ok(qubits)
-}
-
-fn qubit_index(re: f64, im: f64, width: Option<usize>, span: Span) -> Result<usize, CheckError> {
-    if im != 0.0 || re.fract() != 0.0 || re < 0.0 {
-        return Err(CheckError::InvalidValue {
-            message: format!("qubit index {re} is not a non-negative integer"),
-            label: "not a qubit index".into(),
-            span,
-            help: "qubits are numbered 0, 1, 2, …".into(),
-        });
-    }
-    let index = re as usize;
-    if let Some(width) = width
-        && index >= width
-    {
-        return Err(CheckError::QubitOutOfRange { index, width, span });
-    }
-    Ok(index)
 }
 
 fn repeated_qubit(index: usize, position: usize, span: Span) -> CheckError {
@@ -187,10 +172,12 @@ fn repeated_qubit(index: usize, position: usize, span: Span) -> CheckError {
 }
 
 /// Checks the gate statements of a `circuit` layer, or the program it imports. Returns the
-/// first error of each invalid gate statement.
+/// first error of each invalid gate statement of a block, where a gate that `target`'s basis
+/// cannot express is also invalid.
 fn circuit(
     layer: &LayerContext,
     evaluator: &Evaluator,
+    target: Option<&QuantumTarget>,
     warnings: &mut Vec<CheckWarning>,
 ) -> Result<Vec<CheckedGate>, Vec<CheckError>> {
     if let Some(path) = layer.bound.get("import") {
@@ -217,7 +204,13 @@ fn circuit(
     let mut gates = Vec::with_capacity(body.len());
     let mut errors = Vec::new();
     for statement in body {
-        match gate(layer, evaluator, statement) {
+        let checked = gate(layer, evaluator, statement).and_then(|checked| {
+            match target.and_then(|target| gate_basis_error(&checked, target)) {
+                Some(error) => Err(error),
+                None => Ok(checked),
+            }
+        });
+        match checked {
             Ok(checked) => gates.push(checked),
             Err(error) => errors.push(error),
         }
@@ -284,7 +277,7 @@ fn gate(
             });
         };
         let index = evaluator.number(index_expr)?;
-        let index = qubit_index(index.re, index.im, layer.width, index_expr.span)?;
+        let index = qubit_index(index, layer.width, index_expr.span)?;
         if qubits.contains(&index) {
             return Err(repeated_qubit(index, position, operand.span));
         }
@@ -550,24 +543,14 @@ pub fn check_basis(kind: &LayerKind, target: &QuantumTarget, span: Span) -> Resu
     if target.entangling {
         return Ok(());
     }
-    let cannot = |what: String, span: Span| CheckError::BasisCannotExpress {
-        what,
-        basis: format!("`{}`", target.basis_text),
-        span,
-        basis_span: target.span,
-    };
+    let cannot = |what: String, span: Span| basis_cannot_express(what, target, span);
     match kind {
-        LayerKind::Circuit(gates) => match gates.iter().find(|gate| gate.qubits.len() > 1) {
-            Some(gate) => Err(cannot(
-                format!(
-                    "the {}-qubit gate `{}`",
-                    gate.qubits.len(),
-                    gate.gate.name()
-                ),
-                gate.span,
-            )),
-            None => Ok(()),
-        },
+        LayerKind::Circuit(gates) => {
+            match gates.iter().find_map(|gate| gate_basis_error(gate, target)) {
+                Some(error) => Err(error),
+                None => Ok(()),
+            }
+        }
         LayerKind::QubitUnitary { qubits, .. } if qubits.len() > 1 => {
             Err(cannot(format!("a {}-qubit unitary", qubits.len()), span))
         }
@@ -576,5 +559,27 @@ pub fn check_basis(kind: &LayerKind, target: &QuantumTarget, span: Span) -> Resu
             span,
         )),
         _ => Ok(()),
+    }
+}
+
+/// Returns the error for a gate on more than one qubit when the basis has no two-qubit gate.
+fn gate_basis_error(gate: &CheckedGate, target: &QuantumTarget) -> Option<CheckError> {
+    if target.entangling || gate.qubits.len() < 2 {
+        return None;
+    }
+    let what = format!(
+        "the {}-qubit gate `{}`",
+        gate.qubits.len(),
+        gate.gate.name()
+    );
+    Some(basis_cannot_express(what, target, gate.span))
+}
+
+fn basis_cannot_express(what: String, target: &QuantumTarget, span: Span) -> CheckError {
+    CheckError::BasisCannotExpress {
+        what,
+        basis: format!("`{}`", target.basis_text),
+        span,
+        basis_span: target.span,
     }
 }

@@ -54,7 +54,7 @@ impl Signature {
                                 option: name.name.clone(),
                                 context: format!("`{}`", self.name),
                                 span: name.span,
-                                valid: self.positional.iter().chain(self.named).copied().collect(),
+                                valid: self.option_names(),
                             });
                         }
                     }
@@ -77,6 +77,16 @@ impl Signature {
             });
         }
         Ok(Bound { values })
+    }
+
+    /// Returns the names an unknown named argument is checked against: the options, with
+    /// the positional parameters that may also be named. A call without options, such as
+    /// `measure(q)`, returns none, so that its message states that it takes no options.
+    fn option_names(&self) -> Vec<&'static str> {
+        if self.named.is_empty() {
+            return Vec::new();
+        }
+        self.positional.iter().chain(self.named).copied().collect()
     }
 
     fn unexpected(&self, span: crate::source::Span) -> CheckError {

@@ -2,6 +2,7 @@
 
 use super::error::CheckError;
 use super::value::Evaluator;
+pub use super::written::written_value;
 use crate::ir::{Layout, MeshKind, PhotonicTarget, QuantumTarget, Target};
 use crate::syntax::ast::{Argument, ExprKind, TargetDecl};
 use crate::synthesize::basis::Basis;
@@ -39,22 +40,22 @@ pub fn check_target(decl: &TargetDecl, evaluator: &Evaluator) -> Result<Target, 
 }
 
 /// Reports each option given again, e.g. the second `mesh` of
-/// `target photonic(mesh = reck, mesh = clements)`.
+/// `target photonic(mesh = reck, mesh = clements)`, with the span of its first occurrence.
 fn repeated_options(decl: &TargetDecl) -> Vec<CheckError> {
     let mut errors = Vec::new();
     for (index, option) in decl.options.iter().enumerate() {
         let Some(name) = &option.name else { continue };
-        let repeated = decl.options[..index].iter().any(|earlier| {
+        let first = decl.options[..index].iter().find(|earlier| {
             earlier
                 .name
                 .as_ref()
                 .is_some_and(|earlier| earlier.name == name.name)
         });
-        if repeated {
-            errors.push(CheckError::UnexpectedArgument {
-                call: format!("target {}", decl.kind.name),
+        if let Some(first) = first {
+            errors.push(CheckError::RepeatedOption {
+                option: name.name.clone(),
                 span: option.span,
-                usage: "give each option once",
+                previous: first.span,
             });
         }
     }
@@ -228,7 +229,7 @@ fn quantum_option(chosen: &mut (Basis, bool, String), option: &Argument) -> Resu
             // `u` is the OpenQASM 3 name of `u3`.
             Some("u") => names.push("u3"),
             Some(name) => names.push(name),
-            None => return Err(invalid("…".to_string())),
+            None => return Err(invalid(written_value(&option.value.kind))),
         }
     }
     let text = format!("[{}]", names.join(", "));
@@ -245,17 +246,6 @@ fn quantum_option(chosen: &mut (Basis, bool, String), option: &Argument) -> Resu
         None => return Err(invalid(text)),
     }
     Ok(())
-}
-
-/// Returns an option value as written, for messages: a name, a quoted string, a number.
-pub fn written_value(kind: &ExprKind) -> String {
-    match kind {
-        ExprKind::Name(name) => name.clone(),
-        ExprKind::String(text) => format!("\"{text}\""),
-        ExprKind::Number(x) => x.to_string(),
-        ExprKind::List(_) => "[…]".to_string(),
-        _ => "…".to_string(),
-    }
 }
 
 /// Returns the bare name an option value is written as, if it is one.

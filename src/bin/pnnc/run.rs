@@ -55,7 +55,7 @@ pub fn run(args: &RunArgs, settings: &Settings) -> Result<(), Failure> {
     };
     // The file's array and the batch are dropped as soon as they are used: a large batch
     // is hundreds of megabytes, and each copy alive at once adds as much to the peak.
-    let (batch, single) = as_batch(&read(input_path, "input")?)
+    let (batch, single) = as_batch(&read(input_path, "input")?, "--input")
         .map_err(|message| Failure::Usage(format!("{}: {message}", input_path.display())))?;
     let outputs = match settings.progress() {
         Some(progress) => simulate::run_observed(network, &batch, &*progress.0),
@@ -99,13 +99,14 @@ pub(crate) fn read(path: &std::path::Path, what: &str) -> Result<Array, Failure>
 }
 
 /// Turns a 1-D or 2-D array into a batch with one sample per row; the flag says whether
-/// the input was a single 1-D sample.
-pub(crate) fn as_batch(array: &Array) -> Result<(DMatrix<Complex64>, bool), String> {
+/// the array was a single 1-D sample. `option` is the flag that named the file, such as
+/// `--input`, for messages.
+pub(crate) fn as_batch(array: &Array, option: &str) -> Result<(DMatrix<Complex64>, bool), String> {
     match *array.shape.as_slice() {
         [modes] => Ok((DMatrix::from_row_slice(1, modes, &array.data), true)),
         [rows, modes] => Ok((DMatrix::from_row_slice(rows, modes, &array.data), false)),
         _ => Err(format!(
-            "expected a 1-D or 2-D array of inputs, found shape {}",
+            "expected a 1-D or 2-D array for {option}, found shape {}",
             array.shape_text()
         )),
     }
@@ -115,7 +116,7 @@ pub(crate) fn as_batch(array: &Array) -> Result<(DMatrix<Complex64>, bool), Stri
             array.unravel(index),
             number_text(value)
         )),
-        None if batch.nrows() == 0 => Err("the input has no samples".to_string()),
+        None if batch.nrows() == 0 => Err(format!("the {option} file has no samples")),
         None => Ok((batch, single)),
     })
 }

@@ -16,7 +16,7 @@ pub fn run(args: &RunArgs, network: &Network) -> Result<(), Failure> {
     let (inputs, single) = match &args.input {
         Some(path) => {
             let array = read(path, "input")?;
-            as_batch(&array)
+            as_batch(&array, "--input")
                 .map_err(|message| Failure::Usage(format!("{}: {message}", path.display())))?
         }
         None => {
@@ -33,7 +33,7 @@ pub fn run(args: &RunArgs, network: &Network) -> Result<(), Failure> {
 
     if let Some(path) = &args.targets {
         let array = read(path, "targets")?;
-        let (targets, _) = as_batch(&array)
+        let (targets, _) = as_batch(&array, "--targets")
             .map_err(|message| Failure::Usage(format!("{}: {message}", path.display())))?;
         let cost = quantum::fidelity_cost(&outputs, &targets)
             .map_err(|error| Failure::Usage(format!("{}: {error}", path.display())))?;

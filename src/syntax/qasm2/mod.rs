@@ -12,6 +12,7 @@ mod lexer;
 mod parser;
 pub mod qelib1;
 mod resolve;
+mod version;
 
 #[cfg(test)]
 mod tests;

@@ -3,33 +3,33 @@
 use super::ast::*;
 use super::error::Qasm2Error;
 use super::lexer::{Token, TokenKind, tokenize};
+use super::version::declared_version;
 use crate::source::{FileId, Span};
 
 /// Parses a whole program; `file` is the id its spans refer to. Stops at the first syntax
-/// error, unless the header declares a version other than 2.0. Then the version error
-/// replaces the syntax error, because such a program is probably OpenQASM 3.
+/// error, unless the file starts with a header that declares a version other than 2.0. Then
+/// the version error replaces the syntax error, because such a program is probably
+/// OpenQASM 3.
 pub fn parse(text: &str, file: FileId) -> Result<Program, Qasm2Error> {
-    let tokens = match tokenize(text) {
-        Ok(tokens) => tokens,
-        Err(error) => {
-            let syntax_error = Qasm2Error::Syntax {
-                expected: error.expected.to_string(),
-                found: quote(&text[error.range.clone()]),
-                span: Span::new(file, error.range.clone()),
-            };
-            return Err(header_error(&text[..error.range.start], file).unwrap_or(syntax_error));
-        }
-    };
-    let mut parser = Parser::new(text, tokens, file);
-    parser.program()
+    parse_version_2(text, file).map_err(|syntax_error| {
+        let version = declared_version(text).map(|range| {
+            let span = Span::new(file, range.clone());
+            (text[range].to_string(), span)
+        });
+        version
+            .as_ref()
+            .and_then(unsupported_version)
+            .unwrap_or(syntax_error)
+    })
 }
 
-/// Returns the E0021 error when `OPENQASM VERSION;` at the start of `text` names a version
-/// other than 2.0. `text` is the part of the file that the lexer accepted.
-fn header_error(text: &str, file: FileId) -> Option<Qasm2Error> {
-    let tokens = tokenize(text).ok()?;
-    let version = Parser::new(text, tokens, file).header().ok()??;
-    unsupported_version(&version)
+fn parse_version_2(text: &str, file: FileId) -> Result<Program, Qasm2Error> {
+    let tokens = tokenize(text).map_err(|error| Qasm2Error::Syntax {
+        expected: error.expected.to_string(),
+        found: quote(&text[error.range.clone()]),
+        span: Span::new(file, error.range.clone()),
+    })?;
+    Parser::new(text, tokens, file).program()
 }
 
 /// Returns the E0021 error for a header version other than `2.0` (or `2`).
@@ -176,13 +176,7 @@ impl<'t> Parser<'t> {
         let version = self.header()?;
         let mut statements = Vec::new();
         while self.peek().kind != TokenKind::End {
-            match self.statement() {
-                Ok(statement) => statements.push(statement),
-                Err(error) => {
-                    let version_error = version.as_ref().and_then(unsupported_version);
-                    return Err(version_error.unwrap_or(error));
-                }
-            }
+            statements.push(self.statement()?);
         }
         Ok(Program {
             version,

@@ -463,6 +463,41 @@ fn version_3_lexer_error_reports_version() {
 }
 
 #[test]
+fn version_3_after_comments_reports_version() {
+    for text in [
+        "/* header */\nOPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[2] q;\n",
+        "// x\nOPENQASM 3.0;\nqubit[2] q;\n",
+    ] {
+        let errors = errors_of_program(text);
+        assert_eq!(codes(&errors), ["E0021"], "{text}");
+        let Qasm2Error::UnsupportedVersion { version, span } = &errors[0] else {
+            panic!("expected the version error, got {:?}", errors[0]);
+        };
+        assert_eq!(version, "3.0");
+        assert_eq!(&text[span.range()], "3.0");
+    }
+}
+
+#[test]
+fn version_3_without_semicolon_reports_version() {
+    let errors = errors_of_program("OPENQASM 3.0\nqubit[2] q;\n");
+    assert_eq!(codes(&errors), ["E0021"]);
+}
+
+#[test]
+fn lowercase_header_is_syntax_error() {
+    // OpenQASM keywords are case-sensitive, so `openqasm` is read as a gate name.
+    let errors = errors_of_program("openqasm 3.0;\nqubit[2] q;\n");
+    assert_eq!(codes(&errors), ["E0001"]);
+}
+
+#[test]
+fn version_2_without_semicolon_is_syntax_error() {
+    let errors = errors_of_program("OPENQASM 2.0\nqreg q[1];\n");
+    assert_eq!(codes(&errors), ["E0001"]);
+}
+
+#[test]
 fn version_2_syntax_error_stays_syntax_error() {
     let errors = errors_of_program("OPENQASM 2.0;\nqubit[2] q;\n");
     assert_eq!(codes(&errors), ["E0001"]);
