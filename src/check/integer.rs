@@ -3,21 +3,12 @@
 
 use num_complex::Complex64;
 
+pub use crate::data::format_real;
+
 use super::error::CheckError;
 use super::value::Evaluator;
 use crate::source::Span;
 use crate::syntax::ast::Expr;
-
-/// Writes a real number compactly: `3`, `0.25`, and in scientific form `1e20` or `1.5e-7`
-/// outside [1e-4, 1e16), where the plain form would take dozens of digits.
-pub fn format_real(x: f64) -> String {
-    let magnitude = x.abs();
-    if x == 0.0 || !x.is_finite() || (1e-4..1e16).contains(&magnitude) {
-        format!("{x}")
-    } else {
-        format!("{x:e}")
-    }
-}
 
 /// Writes a number compactly, as [`format_real`] does for each part: `2`, `1i`, `1 - 0.5i`.
 pub fn format_number(z: Complex64) -> String {
@@ -29,6 +20,15 @@ pub fn format_number(z: Complex64) -> String {
     }
     let sign = if z.im < 0.0 { '-' } else { '+' };
     format!("{} {sign} {}i", format_real(z.re), format_real(z.im.abs()))
+}
+
+/// Returns "1 entry", "3 entries": a count with the noun in the right number.
+pub fn counted(count: usize, singular: &str, plural: &str) -> String {
+    if count == 1 {
+        format!("1 {singular}")
+    } else {
+        format!("{count} {plural}")
+    }
 }
 
 /// Converts a qubit index to `usize`, checking that it is a non-negative integer below
@@ -92,6 +92,13 @@ mod tests {
 
     fn span() -> Span {
         Span::new(FileId(0), 0..1)
+    }
+
+    #[test]
+    fn counted_picks_the_number() {
+        assert_eq!(counted(1, "item", "items"), "1 item");
+        assert_eq!(counted(0, "item", "items"), "0 items");
+        assert_eq!(counted(3, "entry", "entries"), "3 entries");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use super::LayerKind;
 use super::error::{CheckError, CheckWarning};
+use super::integer::counted;
 use super::signature::{Bound, Signature};
 use super::target::symbol;
 use super::value::{Evaluator, Value, type_mismatch};
@@ -150,7 +151,10 @@ pub fn check_layer(
             let permutation = permutation(evaluator, expr)?;
             layer.expect_width(
                 permutation.len(),
-                format!("the permutation has {} entries", permutation.len()),
+                format!(
+                    "the permutation has {}",
+                    counted(permutation.len(), "entry", "entries")
+                ),
                 expr.span,
             )?;
             Ok((LayerKind::Permute(permutation), layer.width))
@@ -254,7 +258,7 @@ pub fn default_unitary_tolerance(n: usize) -> f64 {
 pub fn unitarity_deviation(matrix: &CMatrix) -> f64 {
     let deviation = crate::linalg::gram_defect(matrix).norm();
     // The entries are finite, so a NaN comes from an overflow in the product (an infinite
-    // entry times zero): the matrix is as far from unitary as f64 can say.
+    // entry times zero). The deviation is then reported as infinite.
     if deviation.is_nan() {
         f64::INFINITY
     } else {
@@ -391,35 +395,11 @@ fn activation(layer: &LayerContext, evaluator: &Evaluator) -> Result<Activation,
     }
 }
 
-/// Evaluates a width: a positive integer.
+/// Evaluates a width: a positive integer up to 2^32 − 1.
 pub fn positive_integer(
     evaluator: &Evaluator,
     expr: &Expr,
     what: &str,
 ) -> Result<usize, CheckError> {
-    positive_integer_at_most(evaluator, expr, what, u32::MAX as usize)
-}
-
-/// Evaluates a width: an integer from 1 to `limit`.
-pub fn positive_integer_at_most(
-    evaluator: &Evaluator,
-    expr: &Expr,
-    what: &str,
-    limit: usize,
-) -> Result<usize, CheckError> {
-    let value = evaluator.real(expr)?;
-    if value.fract() != 0.0 || value < 1.0 || value > limit as f64 {
-        let label = if value > limit as f64 && value.fract() == 0.0 {
-            format!("above the limit {limit}")
-        } else {
-            "not a positive integer".to_string()
-        };
-        return Err(CheckError::InvalidValue {
-            message: format!("{what} must be an integer from 1 to {limit}, found {value}"),
-            label,
-            span: expr.span,
-            help: format!("write a whole number from 1 to {limit}"),
-        });
-    }
-    Ok(value as usize)
+    super::integer::positive_integer_at_most(evaluator, expr, what, u32::MAX as usize)
 }

@@ -7,6 +7,7 @@ use nalgebra::DMatrix;
 use num_complex::Complex64;
 
 use super::error::CheckError;
+use super::integer::counted;
 use crate::data::{self, Array, DataError};
 use crate::ir::CMatrix;
 use crate::source::Span;
@@ -33,7 +34,7 @@ impl Value {
             Value::String(text) => format!("the string \"{text}\""),
             Value::Vector(items) => format!("a vector of length {}", items.len()),
             Value::Matrix(m) => format!("a {}×{} matrix", m.nrows(), m.ncols()),
-            Value::List(items) => format!("a list of {} items", items.len()),
+            Value::List(items) => format!("a list of {}", counted(items.len(), "item", "items")),
         }
     }
 }
@@ -199,7 +200,7 @@ impl Evaluator<'_> {
             {
                 return Err(CheckError::BadShape {
                     expected: format!("rows of {columns} entries, as in the first row"),
-                    found: format!("{} entries in row {index}", row.len()),
+                    found: format!("{} in row {index}", counted(row.len(), "entry", "entries")),
                     span: items[index].span,
                 });
             }

@@ -31,8 +31,9 @@ pub fn parse_csv(text: &str) -> Result<Array, DataError> {
         if let Some(first) = rows.first()
             && first.len() != row.len()
         {
+            let noun = if row.len() == 1 { "value" } else { "values" };
             return Err(DataError::Malformed(format!(
-                "line {} has {} values, but the first row has {}",
+                "line {} has {} {noun}, but the first row has {}",
                 line_index + 1,
                 row.len(),
                 first.len()
