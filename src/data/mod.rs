@@ -10,6 +10,18 @@ use std::path::Path;
 
 use num_complex::Complex64;
 
+/// Writes a real number with the fewest digits that read back to the same value: `3`, `0.25`,
+/// and in scientific form `1e20` or `1.5e-7` outside [1e-4, 1e16), where the plain form would
+/// take dozens of digits. Messages and `pnnc run` output use it.
+pub fn format_real(x: f64) -> String {
+    let magnitude = x.abs();
+    if x == 0.0 || !x.is_finite() || (1e-4..1e16).contains(&magnitude) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
+
 /// An n-dimensional array read from a file, stored in C (row-major) order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Array {
@@ -145,5 +157,29 @@ pub fn read_array(path: &Path) -> Result<Array, DataError> {
             csv::parse_csv(&text)
         }
         other => Err(DataError::UnknownFormat(format!(".{other}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_real;
+
+    #[test]
+    fn floats_print_in_shortest_form() {
+        assert_eq!(format_real(0.0), "0");
+        assert_eq!(format_real(1.0), "1");
+        assert_eq!(format_real(0.25000000000000006), "0.25000000000000006");
+        assert_eq!(format_real(-2.5e-3), "-0.0025");
+        assert_eq!(format_real(1e-4), "0.0001");
+        assert_eq!(format_real(1.5e-16), "1.5e-16");
+        assert_eq!(format_real(1e16), "1e16");
+        assert_eq!(format_real(f64::NAN), "NaN");
+    }
+
+    #[test]
+    fn printed_floats_read_back_exactly() {
+        for x in [0.1, 1.0 / 3.0, 2.0f64.sqrt() * 1e-9, 6.02e23, -7.25e-300] {
+            assert_eq!(format_real(x).parse::<f64>().unwrap(), x);
+        }
     }
 }

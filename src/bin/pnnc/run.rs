@@ -182,17 +182,6 @@ pub(crate) fn accuracy_line(correct: usize, total: usize) -> String {
     )
 }
 
-/// Formats a float with the fewest digits that read back to the same value, positional from
-/// 1e-4 up to 1e16 and scientific outside that range, the ranges Python's `repr` uses.
-/// Integral values print without `.0` (`1`, `1e16`), and NaN as `NaN`.
-fn format_float(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() || (1e-4..1e16).contains(&x.abs()) {
-        format!("{x}")
-    } else {
-        format!("{x:e}")
-    }
-}
-
 pub(crate) fn print_rows(outputs: &DMatrix<Complex64>, real: bool) -> Result<(), Failure> {
     let mut text = String::new();
     for row in outputs.row_iter() {
@@ -200,11 +189,11 @@ pub(crate) fn print_rows(outputs: &DMatrix<Complex64>, real: bool) -> Result<(),
             .iter()
             .map(|z| {
                 if real {
-                    format_float(z.re)
+                    data::format_real(z.re)
                 } else {
-                    let imaginary = format_float(z.im);
+                    let imaginary = data::format_real(z.im);
                     let sign = if imaginary.starts_with('-') { "" } else { "+" };
-                    format!("{}{sign}{imaginary}j", format_float(z.re))
+                    format!("{}{sign}{imaginary}j", data::format_real(z.re))
                 }
             })
             .collect();
@@ -212,28 +201,4 @@ pub(crate) fn print_rows(outputs: &DMatrix<Complex64>, real: bool) -> Result<(),
         text.push('\n');
     }
     output::stdout(&text).map_err(Failure::from)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::format_float;
-
-    #[test]
-    fn floats_print_in_shortest_form() {
-        assert_eq!(format_float(0.0), "0");
-        assert_eq!(format_float(1.0), "1");
-        assert_eq!(format_float(0.25000000000000006), "0.25000000000000006");
-        assert_eq!(format_float(-2.5e-3), "-0.0025");
-        assert_eq!(format_float(1e-4), "0.0001");
-        assert_eq!(format_float(1.5e-16), "1.5e-16");
-        assert_eq!(format_float(1e16), "1e16");
-        assert_eq!(format_float(f64::NAN), "NaN");
-    }
-
-    #[test]
-    fn printed_floats_read_back_exactly() {
-        for x in [0.1, 1.0 / 3.0, 2.0f64.sqrt() * 1e-9, 6.02e23, -7.25e-300] {
-            assert_eq!(format_float(x).parse::<f64>().unwrap(), x);
-        }
-    }
 }
