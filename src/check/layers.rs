@@ -120,7 +120,7 @@ pub fn check_layer(
         "linear" => {
             let expr = layer.argument("matrix");
             let matrix = matrix(evaluator, expr)?;
-            if !scaled_norm(&matrix).is_finite() {
+            if !crate::linalg::scaled_norm(matrix.iter()).is_finite() {
                 return Err(CheckError::InvalidValue {
                     message: "the matrix entries are too large: its norm overflows".into(),
                     label: "entries near the largest f64".into(),
@@ -236,16 +236,6 @@ pub fn check_unitary_matrix(
     } else {
         matrix
     })
-}
-
-/// Returns the Frobenius norm of `matrix`, computed on the matrix divided by its largest
-/// entry so that entries above 1e154, whose squares overflow, still give a finite norm.
-fn scaled_norm(matrix: &CMatrix) -> f64 {
-    let largest = crate::linalg::max_abs(matrix);
-    if largest == 0.0 || !largest.is_finite() {
-        return largest;
-    }
-    matrix.map(|z| z.unscale(largest)).norm() * largest
 }
 
 /// Returns the default bound on ‖U†U − I‖ for an N×N `unitary` matrix: 1e-6·N, loose

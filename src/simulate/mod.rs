@@ -46,7 +46,7 @@ pub enum SimulateError {
     /// as the row `[1, 1, 0, 0]` or an all-zero row.
     NotNormalized {
         /// `input` or `target`.
-        what: &'static str,
+        role: &'static str,
         /// The row of the batch, counted from 0.
         row: usize,
         norm: f64,
@@ -103,11 +103,11 @@ impl fmt::Display for SimulateError {
                 )
             }
             SimulateError::NotNormalized {
-                what,
+                role,
                 row,
                 norm,
                 tolerance,
-            } => not_normalized(f, what, *row, *norm, *tolerance),
+            } => not_normalized(f, role, *row, *norm, *tolerance),
         }
     }
 }
@@ -117,7 +117,7 @@ impl std::error::Error for SimulateError {}
 /// Writes the message of [`SimulateError::NotNormalized`].
 fn not_normalized(
     f: &mut fmt::Formatter<'_>,
-    what: &str,
+    role: &str,
     row: usize,
     norm: f64,
     tolerance: f64,
@@ -125,13 +125,13 @@ fn not_normalized(
     if norm == 0.0 {
         return write!(
             f,
-            "{what} row {row} (counting from 0) is all zeros, which is not a quantum state; \
+            "{role} row {row} (counting from 0) is all zeros, which is not a quantum state; \
              give a state of norm 1"
         );
     }
     write!(
         f,
-        "{what} row {row} (counting from 0) has norm {norm}, which differs from 1 by more than \
+        "{role} row {row} (counting from 0) has norm {norm}, which differs from 1 by more than \
          {tolerance:e}; divide each row by its norm, e.g. \
          `x / numpy.linalg.norm(x, axis=-1, keepdims=True)`"
     )

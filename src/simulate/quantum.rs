@@ -85,14 +85,14 @@ pub fn run(network: &Network, inputs: &CMatrix) -> Result<QuantumOutput, Simulat
     Ok(collect(states, measured))
 }
 
-/// Checks that every row of `states` has norm 1 within [`NORM_TOLERANCE`]; `what` names
+/// Checks that every row of `states` has norm 1 within [`NORM_TOLERANCE`]; `role` names
 /// the rows in the error (`input` or `target`).
-pub fn check_normalized(states: &CMatrix, what: &'static str) -> Result<(), SimulateError> {
+pub fn check_normalized(states: &CMatrix, role: &'static str) -> Result<(), SimulateError> {
     for (row, state) in states.row_iter().enumerate() {
-        let norm = scaled_norm(state.iter());
+        let norm = crate::linalg::scaled_norm(state.iter());
         if (norm - 1.0).abs() > NORM_TOLERANCE {
             return Err(SimulateError::NotNormalized {
-                what,
+                role,
                 row,
                 norm,
                 tolerance: NORM_TOLERANCE,
@@ -100,17 +100,6 @@ pub fn check_normalized(states: &CMatrix, what: &'static str) -> Result<(), Simu
         }
     }
     Ok(())
-}
-
-/// Returns the Euclidean norm of `values`, computed after dividing by the largest magnitude,
-/// so that entries near 1e-200 or 1e200 do not underflow to 0 or overflow to infinity.
-fn scaled_norm<'a>(values: impl Iterator<Item = &'a Complex64> + Clone) -> f64 {
-    let largest = values.clone().map(|z| z.norm()).fold(0.0, f64::max);
-    if largest == 0.0 || !largest.is_finite() {
-        return largest;
-    }
-    let sum: f64 = values.map(|z| (z / largest).norm_sqr()).sum();
-    largest * sum.sqrt()
 }
 
 /// Checks that `network` is quantum and that its register is within the simulation limits.
@@ -405,7 +394,7 @@ mod tests {
             matches!(
                 error,
                 SimulateError::NotNormalized {
-                    what: "target",
+                    role: "target",
                     row: 0,
                     ..
                 }
