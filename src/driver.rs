@@ -268,7 +268,7 @@ pub fn decompose_module_observed(module: &Module, progress: &dyn Progress) -> Mo
     module
 }
 
-/// The unitaries of the photonic networks of `module`, which decomposition replaces.
+/// Returns the unitaries of the photonic networks of `module`, which decomposition replaces.
 fn photonic_unitaries(module: &Module) -> impl Iterator<Item = &crate::ir::CMatrix> {
     module
         .networks

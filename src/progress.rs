@@ -13,12 +13,12 @@ use std::sync::Arc;
 /// Calls come in the order `begin`, any number of `advance`, `end`, from the thread that runs
 /// the step.
 pub trait Progress: Send + Sync {
-    /// A step starts with `total` units of work, such as MZIs to place or samples to run.
-    /// `step` names it for a person, for example `"decomposing"`.
+    /// Starts a step of `total` units of work, such as MZIs to place or samples to run.
+    /// `step` is its name for a person, for example `"decomposing"`.
     fn begin(&self, step: &str, total: u64);
-    /// `units` more units of the current step are done.
+    /// Records that `units` more units of the current step are done.
     fn advance(&self, units: u64);
-    /// The current step is over.
+    /// Ends the current step.
     fn end(&self);
 }
 

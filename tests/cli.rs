@@ -179,8 +179,8 @@ fn run_prints_rows_without_output_file() {
 
 #[test]
 fn progress_choices_keep_outputs() {
-    // Bars appear only for steps longer than a second, so these short runs draw none; the
-    // check is that every choice parses and leaves stdout and stderr alone.
+    // Bars appear only for steps longer than a second, so these short runs draw none. The
+    // test checks that every choice parses and leaves stdout and stderr alone.
     let directory = tempfile::tempdir().unwrap();
     let input = directory.path().join("one.csv");
     std::fs::write(&input, "1, 0, 0\n").unwrap();

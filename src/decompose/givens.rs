@@ -53,7 +53,7 @@ impl Nulling {
         ],
     };
 
-    /// The cross state `θ = π` with its canonical `φ = 0`, with exact zeros.
+    /// Returns the cross state `θ = π` with its canonical `φ = 0`, with exact zeros.
     fn cross(theta: f64) -> Nulling {
         Nulling {
             theta,
@@ -62,7 +62,8 @@ impl Nulling {
         }
     }
 
-    /// The step with `tan(θ/2) = sin_part / cos_part` (both positive) and `e^{iφ} = external`.
+    /// Returns the step with `tan(θ/2) = sin_part / cos_part` (both positive) and
+    /// `e^{iφ} = external`.
     fn new(theta: f64, phi: f64, cos_part: f64, sin_part: f64, external: Complex64) -> Nulling {
         let radius = (cos_part * cos_part + sin_part * sin_part).sqrt();
         let (cos, sin) = (cos_part / radius, sin_part / radius);

@@ -16,7 +16,7 @@ pub(super) struct Rotation {
 }
 
 impl Rotation {
-    /// The matrix `entries`, row-major.
+    /// Creates the rotation with the 2×2 matrix `entries`, given row by row.
     pub(super) fn new(entries: [[Complex64; 2]; 2]) -> Self {
         let [[a, b], [c, d]] = entries;
         Rotation {
@@ -25,7 +25,7 @@ impl Rotation {
         }
     }
 
-    /// The matrix with every entry conjugated (not transposed).
+    /// Returns the rotation with every entry conjugated (not transposed).
     pub(super) fn conjugate(self) -> Self {
         Rotation {
             re: self.re,
@@ -203,7 +203,7 @@ fn rotate_chain_body(rotations: &[Rotation], lanes_re: [&mut [f64]; 4], lanes_im
     let mut lanes_im = lanes_im.map(|lane| &mut lane[..=count]);
     // The lower entry of rotation j is the upper entry of rotation j + 1, so it stays in
     // `carried` between them and each entry is loaded and stored once. Rows go four at a time
-    // through a 4×4 transpose, so that each vector holds one row of the four columns.
+    // through a 4×4 transpose, so that each vector contains one row of the four columns.
     let mut carried_re: Lanes = std::array::from_fn(|lane| lanes_re[lane][0]);
     let mut carried_im: Lanes = std::array::from_fn(|lane| lanes_im[lane][0]);
     let mut start = 0;

@@ -205,13 +205,13 @@ fn main() -> ExitCode {
 /// Settings shared by every command.
 struct Settings {
     color: bool,
-    /// Where to draw progress bars, if anywhere.
+    /// Destination of the progress bars, or `None` for no bars.
     progress: Option<progress::Drawing>,
     opt_level: OptLevel,
 }
 
 impl Settings {
-    /// The progress observer that the settings ask for, if any.
+    /// Returns the progress observer for these settings, if they draw bars.
     fn progress(&self) -> Option<ProgressHandle> {
         self.progress
             .map(|drawing| ProgressHandle::new(progress::Bar::new(drawing)))

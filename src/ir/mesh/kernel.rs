@@ -50,8 +50,8 @@ struct Step {
     upper: u32,
     /// Slot of the other input `y`.
     lower: u32,
-    /// Complex weight `w`, or `[r, 0]` to multiply both slots by the real factor `r` (the
-    /// rescaling step, told apart by `ratio` being NaN).
+    /// Complex weight `w`, or `[r, 0]` to multiply both slots by the real factor `r` in a
+    /// rescaling step, which has a NaN `ratio`.
     weight: [f64; 2],
     /// `τ`, with `|τ| ≤ 1`.
     ratio: f64,
@@ -62,7 +62,7 @@ struct Step {
 #[derive(Debug, Clone)]
 struct Plan {
     steps: Vec<Step>,
-    /// Slot that holds each mode after the last step.
+    /// Slot that contains each mode after the last step.
     slots: Vec<usize>,
     /// Pending factor times the output phase, one per mode.
     output_factors: Vec<Complex64>,
@@ -187,7 +187,7 @@ pub(super) fn apply(mesh: &Mesh, fields: &mut DMatrix<Complex64>) {
     }
     let plan = Plan::new(mesh);
 
-    // tasks[t][m] is the segment of column m that holds the rows of task t.
+    // tasks[t][m] is the segment of column m with the rows of task t.
     let task_count = rows.div_ceil(TASK_ROWS);
     let mut tasks: Vec<Vec<&mut [Complex64]>> =
         (0..task_count).map(|_| Vec::with_capacity(modes)).collect();

@@ -25,7 +25,7 @@ fn apply_plain(mesh: &Mesh, fields: &mut DMatrix<Complex64>) {
     }
 }
 
-/// A Clements-shaped mesh (every column full, alternating offsets) with random phases.
+/// Returns a Clements-shaped mesh (every column full, alternating offsets) with random phases.
 fn random_mesh(modes: usize, seed: u64) -> Mesh {
     let mut rng = SplitMix64::new(seed);
     let mut mzis = Vec::new();
